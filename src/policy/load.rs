@@ -1,0 +1,173 @@
+//! Step 2: a root file and every file it `use`s, each parsed once. Files are read through a
+//! [`Reader`] the caller provides; this module does no I/O of its own.
+
+use super::ast::{Item, Module};
+use super::parser::parse_module;
+use crate::diag::Diagnostic;
+use crate::span::{FileId, SourceFile, SourceMap, Span};
+use std::collections::HashMap;
+use std::path::{Component, Path, PathBuf};
+
+/// Reads policy files for [`load`].
+pub trait Reader {
+    /// The file's text and a key that is the same for every path to the same file (a canonical
+    /// path, say). An error is a lowercase sentence: "no such file", "is a directory", ….
+    fn read(&self, path: &Path) -> Result<(String, String), String>;
+}
+
+/// Every module of a policy, and its items in evaluation order: a `use`d file's items stand
+/// where the `use` does, so findings follow the order in which a reader meets the rules.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    pub modules: Vec<Module>,
+    /// (module index, item index) in order.
+    pub order: Vec<(usize, usize)>,
+    pub root: Option<usize>,
+}
+
+impl Loaded {
+    pub fn items(&self) -> impl Iterator<Item = &Item> {
+        self.order
+            .iter()
+            .filter_map(|(m, i)| self.modules.get(*m).and_then(|m| m.items.get(*i)))
+    }
+}
+
+/// Joins without touching the disk: `a/b/../c.gate` → `a/c.gate`.
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !out.pop() {
+                    out.push("..");
+                }
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+struct State<'r> {
+    reader: &'r dyn Reader,
+    sources: &'r mut SourceMap,
+    diags: Vec<Diagnostic>,
+    loaded: Loaded,
+    /// canonical key → module index
+    by_key: HashMap<String, usize>,
+    /// Modules being loaded, for cycle detection: (key, the `use` that entered it).
+    stack: Vec<(String, Option<Span>)>,
+}
+
+/// Loads `root` and everything it uses. Syntax errors, missing files and cycles are diagnostics;
+/// whatever did load is returned so the checker can report its problems in the same run.
+pub fn load(
+    root: &Path,
+    reader: &dyn Reader,
+    sources: &mut SourceMap,
+) -> (Loaded, Vec<Diagnostic>) {
+    let mut st = State {
+        reader,
+        sources,
+        diags: Vec::new(),
+        loaded: Loaded::default(),
+        by_key: HashMap::new(),
+        stack: Vec::new(),
+    };
+    match reader.read(root) {
+        Ok((text, key)) => {
+            let m = visit(&mut st, root, text, key, None);
+            st.loaded.root = Some(m);
+        }
+        Err(why) => st.diags.push(
+            Diagnostic::error(
+                "policy-unreadable",
+                format!("cannot read the policy `{}`: {why}", root.display()),
+            )
+            .help("give the path of a `.gate` file"),
+        ),
+    }
+    (st.loaded, st.diags)
+}
+
+fn visit(st: &mut State, path: &Path, text: String, key: String, via: Option<Span>) -> usize {
+    let file = st
+        .sources
+        .add(SourceFile::new(path.display().to_string(), text.as_str()));
+    let (module, diags) = parse_module(file, &text);
+    st.diags.extend(diags);
+    let index = st.loaded.modules.len();
+    st.by_key.insert(key.clone(), index);
+    st.stack.push((key, via));
+    let uses: Vec<(usize, String, Span)> = module
+        .items
+        .iter()
+        .enumerate()
+        .filter_map(|(i, item)| match item {
+            Item::Use(u) => Some((i, u.path.value.clone(), u.path.span)),
+            _ => None,
+        })
+        .collect();
+    let item_count = module.items.len();
+    st.loaded.modules.push(module);
+    let mut next_use = uses.into_iter().peekable();
+    for i in 0..item_count {
+        match next_use.peek() {
+            Some((at, _, _)) if *at == i => {
+                if let Some((_, rel, span)) = next_use.next() {
+                    use_file(st, file, path, &rel, span);
+                }
+            }
+            _ => st.loaded.order.push((index, i)),
+        }
+    }
+    st.stack.pop();
+    index
+}
+
+fn use_file(st: &mut State, from: FileId, from_path: &Path, rel: &str, span: Span) {
+    if rel.is_empty() || Path::new(rel).is_absolute() {
+        st.diags.push(
+            Diagnostic::error("use-path", format!("`use` needs a relative path, not `{rel}`"))
+                .at(span, "here")
+                .help("paths are resolved relative to the file that says `use`"),
+        );
+        return;
+    }
+    let target = normalize(&from_path.parent().unwrap_or(Path::new("")).join(rel));
+    let (text, key) = match st.reader.read(&target) {
+        Ok(r) => r,
+        Err(why) => {
+            st.diags.push(
+                Diagnostic::error(
+                    "use-missing",
+                    format!("cannot use `{rel}`: {why} (looked for `{}`)", target.display()),
+                )
+                .at(span, "used here")
+                .help("paths are resolved relative to the file that says `use`"),
+            );
+            return;
+        }
+    };
+    if let Some(pos) = st.stack.iter().position(|(k, _)| *k == key) {
+        let mut d = Diagnostic::error(
+            "use-cycle",
+            format!(
+                "`{rel}` is already being loaded: the policy files `use` each other in a cycle"
+            ),
+        )
+        .at(span, "this `use` closes the cycle");
+        if let Some(Some(entered)) = st.stack.get(pos + 1).map(|(_, via)| *via) {
+            d = d.also(entered, "the cycle starts here");
+        }
+        st.diags.push(d.help("move what both files need into a third file that both `use`"));
+        return;
+    }
+    if st.by_key.contains_key(&key) {
+        return; // loaded once; a second path to the same file is not a duplicate
+    }
+    let _ = from;
+    visit(st, &target, text, key, Some(span));
+}

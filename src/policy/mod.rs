@@ -1,0 +1,10 @@
+//! Policies: parse → load (`use`) → check. Pure: files are read through a loader the caller
+//! passes in, so this module never touches the outside world.
+
+pub mod ast;
+pub mod depth;
+pub mod parser;
+pub mod check;
+pub mod ir;
+pub mod load;
+pub mod types;

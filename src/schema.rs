@@ -1,0 +1,359 @@
+//! The schema of gate's own fact namespaces: field names, types and units. The policy checker
+//! depends on this module only — never on the producers that fill the namespaces.
+
+/// The type of a fact field.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum FieldType {
+    Bool,
+    Number,
+    /// A ratio written as a number (1 is 100%).
+    Percent,
+    Str,
+    /// A string with a closed set of values.
+    Enum(&'static [&'static str]),
+    Duration,
+    Size,
+    Date,
+    DateTime,
+    Time,
+    Weekday,
+    Severity,
+    Version,
+    License,
+    List(&'static FieldType),
+    Record(&'static [Field]),
+    /// A JSON value of any shape (checked when evaluated).
+    Any,
+}
+
+/// One field of a record in a namespace.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Field {
+    pub name: &'static str,
+    pub ty: FieldType,
+    /// May hold `null` (read as `none`).
+    pub optional: bool,
+    pub doc: &'static str,
+}
+
+const fn f(name: &'static str, ty: FieldType, doc: &'static str) -> Field {
+    Field {
+        name,
+        ty,
+        optional: false,
+        doc,
+    }
+}
+
+const fn opt(name: &'static str, ty: FieldType, doc: &'static str) -> Field {
+    Field {
+        name,
+        ty,
+        optional: true,
+        doc,
+    }
+}
+
+/// A namespace: its name, the producer that fills it and its top-level fields.
+#[derive(Clone, Copy, Debug)]
+pub struct Namespace {
+    pub name: &'static str,
+    pub doc: &'static str,
+    /// How a user gets this namespace produced, for "fact not produced" help.
+    pub produced_by: &'static str,
+    pub fields: &'static [Field],
+}
+
+use FieldType as T;
+
+const LICENSE_ID: &[Field] = &[
+    f("id", T::Str, "SPDX license id"),
+    f("name", T::Str, "full name of the license"),
+    f("osi_approved", T::Bool, "approved by the Open Source Initiative"),
+    f("fsf_libre", T::Bool, "free/libre according to the FSF"),
+    f("category", T::Enum(LICENSE_CATEGORIES), "category from the organisation's license table"),
+];
+
+/// The license categories legal teams sort licenses into.
+pub const LICENSE_CATEGORIES: &[&str] = &[
+    "permissive",
+    "weak-copyleft",
+    "strong-copyleft",
+    "network-copyleft",
+    "source-available",
+    "public-domain",
+    "proprietary",
+    "unknown",
+];
+
+const PACKAGE: &[Field] = &[
+    f("name", T::Str, "package name"),
+    f("version", T::Version, "package version (semver)"),
+    opt("license", T::License, "declared SPDX expression; none when the package declares none"),
+    f("license_ids", T::List(&T::Record(LICENSE_ID)), "each license id in the expression"),
+    f("license_source", T::Enum(&["manifest", "license-file", "sbom", "clarified", "none"]), "where the license came from"),
+    f("kind", T::Enum(&["normal", "build", "dev"]), "the strongest way any workspace member reaches it"),
+    f("workspace", T::Bool, "a member of the workspace"),
+    f("direct", T::Bool, "a direct dependency of a member"),
+    f("path", T::Str, "shortest chain from a member, e.g. `app -> reqwest -> hyper`"),
+    f("source", T::Enum(&["registry", "git", "path"]), "where the package comes from"),
+    opt("purl", T::Str, "package URL"),
+];
+
+const LICENSE_SUMMARY: &[Field] = &[
+    f("id", T::Str, "SPDX license id"),
+    f("category", T::Enum(LICENSE_CATEGORIES), "category"),
+    f("packages", T::Number, "how many packages carry it"),
+];
+
+const LICENSES: &[Field] = &[
+    f("packages", T::List(&T::Record(PACKAGE)), "every package the release ships or builds with"),
+    f("summary", T::List(&T::Record(LICENSE_SUMMARY)), "one entry per license id"),
+];
+
+const LOAD_REQUESTS: &[Field] = &[
+    f("total", T::Number, "requests sent"),
+    f("failed", T::Number, "requests that failed"),
+    f("error_rate", T::Percent, "failed / total"),
+    f("dropped", T::Number, "iterations the generator could not start on time"),
+    f("timeouts", T::Number, "requests that timed out"),
+];
+
+const LATENCY: &[Field] = &[
+    f("min", T::Duration, "fastest response"),
+    f("mean", T::Duration, "mean response time"),
+    f("p50", T::Duration, "median"),
+    f("p90", T::Duration, "90th percentile"),
+    f("p95", T::Duration, "95th percentile"),
+    f("p99", T::Duration, "99th percentile"),
+    f("p999", T::Duration, "99.9th percentile"),
+    f("max", T::Duration, "slowest response"),
+];
+
+const ENDPOINT: &[Field] = &[
+    f("name", T::Str, "endpoint name or label"),
+    f("requests", T::Record(LOAD_REQUESTS), "request counts"),
+    f("latency", T::Record(LATENCY), "latency percentiles"),
+];
+
+const WINDOW: &[Field] = &[
+    f("start", T::DateTime, "start of the window"),
+    f("rate", T::Number, "requests per second in the window"),
+    f("error_rate", T::Percent, "failed / total in the window"),
+    f("p99", T::Duration, "99th percentile latency in the window"),
+];
+
+const LOAD: &[Field] = &[
+    f("tool", T::Str, "the load tool that produced the results"),
+    f("duration", T::Duration, "how long the test ran"),
+    f("model", T::Enum(&["open", "closed"]), "open (arrival rate) or closed (virtual users) model"),
+    opt("target_rate", T::Number, "requests per second asked for"),
+    f("achieved_rate", T::Number, "requests per second achieved"),
+    f("requests", T::Record(LOAD_REQUESTS), "request counts"),
+    f("latency", T::Record(LATENCY), "latency percentiles"),
+    opt("co_corrected", T::Bool, "latency corrected for coordinated omission"),
+    f("endpoints", T::List(&T::Record(ENDPOINT)), "per-endpoint results"),
+    f("windows", T::List(&T::Record(WINDOW)), "fixed time windows"),
+];
+
+const SECURITY_FINDING: &[Field] = &[
+    f("tool", T::Str, "the scanner"),
+    f("rule", T::Str, "the scanner's rule or advisory id"),
+    f("severity", T::Severity, "severity band"),
+    f("message", T::Str, "what the scanner said"),
+    f("suppressed", T::Bool, "suppressed in the source or by the scanner's config"),
+    opt("file", T::Str, "file the finding is in"),
+    opt("line", T::Number, "1-based line"),
+    opt("url", T::Str, "URL, for dynamic scans"),
+    opt("cwe", T::Str, "CWE id"),
+    opt("advisory", T::Str, "RUSTSEC, GHSA or CVE id"),
+    opt("package", T::Str, "affected package"),
+    opt("fixed_in", T::Str, "version with the fix"),
+    opt("justification", T::Str, "why it is suppressed"),
+];
+
+const SECURITY_COUNTS: &[Field] = &[
+    f("critical", T::Number, "unsuppressed critical findings"),
+    f("high", T::Number, "unsuppressed high findings"),
+    f("medium", T::Number, "unsuppressed medium findings"),
+    f("low", T::Number, "unsuppressed low findings"),
+    f("info", T::Number, "unsuppressed info findings"),
+];
+
+const SCAN: &[Field] = &[
+    f("tool", T::Str, "the scanner"),
+    opt("version", T::Str, "its version"),
+    opt("started", T::DateTime, "when the scan started"),
+    f("completed", T::Bool, "the tool reported success"),
+];
+
+const SECURITY: &[Field] = &[
+    f("findings", T::List(&T::Record(SECURITY_FINDING)), "every finding of every scanner"),
+    f("counts", T::Record(SECURITY_COUNTS), "unsuppressed findings by severity"),
+    f("scans", T::List(&T::Record(SCAN)), "each scan that ran"),
+];
+
+const TEST_STATUS: &[&str] = &["passed", "failed", "skipped", "error"];
+
+const SUITE: &[Field] = &[
+    f("name", T::Str, "suite name"),
+    f("kind", T::Str, "regression, e2e, uat, … from the plan"),
+    f("total", T::Number, "test cases"),
+    f("passed", T::Number, "passed"),
+    f("failed", T::Number, "failed"),
+    f("skipped", T::Number, "skipped"),
+    f("flaky", T::Number, "passed only on retry"),
+    f("duration", T::Duration, "wall time"),
+];
+
+const CASE: &[Field] = &[
+    f("suite", T::Str, "suite name"),
+    f("kind", T::Str, "kind of suite"),
+    f("name", T::Str, "test name"),
+    f("status", T::Enum(TEST_STATUS), "outcome"),
+    f("flaky", T::Bool, "failed, then passed on a retry"),
+    f("duration", T::Duration, "how long it ran"),
+    opt("message", T::Str, "failure message"),
+];
+
+const TESTS: &[Field] = &[
+    f("total", T::Number, "test cases"),
+    f("passed", T::Number, "passed"),
+    f("failed", T::Number, "failed"),
+    f("skipped", T::Number, "skipped"),
+    f("flaky", T::Number, "passed only on retry"),
+    f("duration", T::Duration, "total wall time"),
+    f("suites", T::List(&T::Record(SUITE)), "each suite"),
+    f("cases", T::List(&T::Record(CASE)), "each test case"),
+];
+
+const CLOCK: &[Field] = &[
+    f("now", T::DateTime, "the instant of the decision, in the policy's time zone"),
+    f("date", T::Date, "today's date in the policy's time zone"),
+    f("time", T::Time, "the time of day in the policy's time zone"),
+    f("weekday", T::Weekday, "the day of the week in the policy's time zone"),
+    f("zone", T::Str, "the IANA time zone, e.g. `America/New_York`"),
+];
+
+/// gate's own namespaces. Any other name is a custom namespace of plain JSON.
+pub const NAMESPACES: &[Namespace] = &[
+    Namespace {
+        name: "clock",
+        doc: "when the decision is made",
+        produced_by: "always present: `--now` and `--tz`, else the system clock",
+        fields: CLOCK,
+    },
+    Namespace {
+        name: "licenses",
+        doc: "the SPDX license graph of the dependencies",
+        produced_by: "`[licenses]` in the plan, or `--facts licenses=FILE`",
+        fields: LICENSES,
+    },
+    Namespace {
+        name: "load",
+        doc: "performance test results",
+        produced_by: "`[load]` in the plan, or `--facts load=FILE`",
+        fields: LOAD,
+    },
+    Namespace {
+        name: "security",
+        doc: "security testing results",
+        produced_by: "`[security]` in the plan, or `--facts security=FILE`",
+        fields: SECURITY,
+    },
+    Namespace {
+        name: "tests",
+        doc: "regression, end-to-end and acceptance test results",
+        produced_by: "`[tests]` in the plan, or `--facts tests=FILE`",
+        fields: TESTS,
+    },
+];
+
+pub fn namespace(name: &str) -> Option<&'static Namespace> {
+    NAMESPACES.iter().find(|n| n.name == name)
+}
+
+pub fn field<'a>(fields: &'a [Field], name: &str) -> Option<&'a Field> {
+    fields.iter().find(|f| f.name == name)
+}
+
+/// How a type reads in docs and errors.
+pub fn type_name(ty: &FieldType) -> String {
+    match ty {
+        T::Bool => "bool".into(),
+        T::Number => "number".into(),
+        T::Percent => "percent".into(),
+        T::Str => "string".into(),
+        T::Enum(values) => format!("one of {}", values.join(", ")),
+        T::Duration => "duration".into(),
+        T::Size => "size".into(),
+        T::Date => "date".into(),
+        T::DateTime => "datetime".into(),
+        T::Time => "time of day".into(),
+        T::Weekday => "weekday".into(),
+        T::Severity => "severity".into(),
+        T::Version => "version".into(),
+        T::License => "license".into(),
+        T::List(inner) => format!("list of {}", type_name(inner)),
+        T::Record(_) => "record".into(),
+        T::Any => "any".into(),
+    }
+}
+
+/// The published schema, as `gate facts --schema` prints it: JSON Schema (draft 2020-12) with
+/// gate's units and docs.
+pub fn json_schema() -> serde_json::Value {
+    use serde_json::json;
+    fn field_schema(ty: &FieldType) -> serde_json::Value {
+        match ty {
+            T::Bool => json!({"type": "boolean"}),
+            T::Number => json!({"type": "number"}),
+            T::Percent => json!({"type": "number", "x-gate-type": "percent", "description": "a ratio: 1 is 100%"}),
+            T::Str => json!({"type": "string"}),
+            T::Enum(values) => json!({"type": "string", "enum": values}),
+            T::Duration => json!({"type": "string", "x-gate-type": "duration", "pattern": "^-?[0-9]+(\\.[0-9]+)?(ns|us|ms|s|m|h|d)$"}),
+            T::Size => json!({"type": "integer", "x-gate-type": "size", "description": "bytes"}),
+            T::Date => json!({"type": "string", "format": "date"}),
+            T::DateTime => json!({"type": "string", "format": "date-time"}),
+            T::Time => json!({"type": "string", "x-gate-type": "time", "pattern": "^[0-9]{2}:[0-9]{2}(:[0-9]{2})?$"}),
+            T::Weekday => json!({"type": "string", "enum": ["monday","tuesday","wednesday","thursday","friday","saturday","sunday"]}),
+            T::Severity => json!({"type": "string", "enum": ["info","low","medium","high","critical"]}),
+            T::Version => json!({"type": "string", "x-gate-type": "version", "description": "semver"}),
+            T::License => json!({"type": "string", "x-gate-type": "license", "description": "SPDX license expression"}),
+            T::List(inner) => json!({"type": "array", "items": field_schema(inner)}),
+            T::Record(fields) => record_schema(fields),
+            T::Any => json!({}),
+        }
+    }
+    fn record_schema(fields: &[Field]) -> serde_json::Value {
+        let mut props = serde_json::Map::new();
+        for fl in fields {
+            let mut s = field_schema(&fl.ty);
+            if let Some(obj) = s.as_object_mut() {
+                obj.insert("description".into(), json!(fl.doc));
+            }
+            if fl.optional {
+                s = json!({"anyOf": [s, {"type": "null"}], "description": fl.doc});
+            }
+            props.insert(fl.name.into(), s);
+        }
+        json!({"type": "object", "properties": props, "additionalProperties": false})
+    }
+    let mut namespaces = serde_json::Map::new();
+    for ns in NAMESPACES {
+        let mut s = record_schema(ns.fields);
+        if let Some(obj) = s.as_object_mut() {
+            obj.insert("description".into(), json!(ns.doc));
+            obj.insert("x-gate-produced-by".into(), json!(ns.produced_by));
+        }
+        namespaces.insert(ns.name.into(), s);
+    }
+    json!({
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "gate facts",
+        "description": "Every namespace gate collects. Fields may be left out of a hand-made document; reading an absent field is an error, never a default.",
+        "type": "object",
+        "properties": namespaces,
+        "additionalProperties": {"description": "a custom namespace: plain JSON"}
+    })
+}
