@@ -2,8 +2,13 @@
 //! collected from the staging sequence, fails closed, and explains every finding.
 
 pub mod diag;
+pub mod eval;
+pub mod explain;
+pub mod facts;
 pub mod license;
+pub mod plan;
 pub mod policy;
+pub mod report;
 pub mod schema;
 pub mod span;
 pub mod value;

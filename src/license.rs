@@ -226,6 +226,14 @@ enum Exc {
     Ref(String),
 }
 
+/// What matching needs to know about a term, kept apart from the term's strings so that the
+/// entries of an [`AllowList`] sit densely in memory for the hot path.
+#[derive(Clone, Debug)]
+struct Key {
+    license: Lic,
+    exception: Option<Exc>,
+}
+
 /// One license term (`L`, `L+`, `L WITH E`) with its canonical text and match key.
 #[derive(Clone, Debug)]
 struct Term {
@@ -233,8 +241,7 @@ struct Term {
     text: String,
     /// The license id alone, e.g. `Apache-2.0`, `GPL-2.0-or-later`, `LicenseRef-Acme`.
     id: String,
-    license: Lic,
-    exception: Option<Exc>,
+    key: Key,
 }
 
 impl Term {
@@ -263,13 +270,14 @@ impl Term {
         Term {
             text: req.to_string(),
             id,
-            license,
-            exception,
+            key: Key { license, exception },
         }
     }
+}
 
+impl Key {
     /// Whether this term, used as an `allowed by` entry, allows `term`. The heart of the contract.
-    fn allows(&self, term: &Term) -> bool {
+    fn allows(&self, term: &Key) -> bool {
         // An entry with an exception allows only terms with that exception; an entry without one
         // allows the term whatever exception it carries (exceptions only add permissions).
         if let Some(exception) = &self.exception
@@ -378,7 +386,7 @@ impl Node {
     /// Allocation-free, short-circuiting evaluation.
     fn allowed(&self, terms: &[Term], list: &AllowList) -> bool {
         match self {
-            Node::Term(index) => terms.get(*index).is_some_and(|term| list.allows(term)),
+            Node::Term(index) => terms.get(*index).is_some_and(|term| list.allows(&term.key)),
             Node::All(children) => children.iter().all(|child| child.allowed(terms, list)),
             Node::Any(children) => children.iter().any(|child| child.allowed(terms, list)),
         }
@@ -388,7 +396,7 @@ impl Node {
     fn choose(&self, terms: &[Term], list: &AllowList, chosen: &mut Vec<usize>) -> bool {
         match self {
             Node::Term(index) => {
-                let allowed = terms.get(*index).is_some_and(|term| list.allows(term));
+                let allowed = terms.get(*index).is_some_and(|term| list.allows(&term.key));
                 if allowed {
                     chosen.push(*index);
                 }
@@ -611,7 +619,7 @@ fn normalise(text: &str) -> Result<(String, Vec<String>), LicenseError> {
                 out.push_str(&reads_as);
             }
             Token::With => {
-                if false {
+                if has_exception {
                     return Err(LicenseError::not_spdx(
                         text,
                         "a deprecated id that already names an exception cannot take another `WITH`",
@@ -731,6 +739,11 @@ fn describe(text: &str, error: &ParseError) -> (String, Range<usize>) {
             let narrowed = span.start..span.start + length;
             let term = text.get(narrowed.clone()).unwrap_or_default();
             (format!("unknown term `{term}`"), narrowed)
+        }
+        // The tolerant parse turns `X+` on a GNU id into `X-or-later`; when there is none
+        // (`GPL-2.0-with-GCC-exception+`) it blames the `+`.
+        Reason::UnknownLicense if snippet == "+" => {
+            ("this license id takes no `+`".to_owned(), span)
         }
         Reason::UnknownTerm | Reason::UnknownLicense => {
             let why = match suggest(snippet) {
@@ -1054,7 +1067,7 @@ fn license_by_full_name(name: &str) -> Option<LicenseId> {
 /// The entries of an `allowed by` list, validated once.
 #[derive(Clone, Debug)]
 pub struct AllowList {
-    entries: Vec<Term>,
+    entries: Vec<Key>,
     canonical: Vec<String>,
     notes: Vec<String>,
 }
@@ -1088,7 +1101,7 @@ impl AllowList {
                                 .map(|note| format!("entry [{index}]: {note}")),
                         );
                         list.canonical.push(term.text.clone());
-                        list.entries.push(term);
+                        list.entries.push(term.key);
                     }
                     _ => errors.push((index, compound_entry(index, entry))),
                 },
@@ -1111,16 +1124,18 @@ impl AllowList {
         &self.notes
     }
 
+    /// How many entries the list holds.
     pub fn len(&self) -> usize {
         self.entries.len()
     }
 
+    /// Whether the list holds no entry (then it allows nothing).
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
     }
 
     /// Whether some entry allows `term`.
-    fn allows(&self, term: &Term) -> bool {
+    fn allows(&self, term: &Key) -> bool {
         self.entries.iter().any(|entry| entry.allows(term))
     }
 }
@@ -1152,6 +1167,7 @@ fn compound_entry(index: usize, entry: &str) -> LicenseError {
 /// The outcome with its explanation, for findings that explain themselves.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Allowance {
+    /// Whether the expression can be satisfied using only terms the list allows.
     pub allowed: bool,
     /// When allowed: the terms of one satisfying choice (the first branch of each OR, in written
     /// order, that satisfies the list), canonical, without repeats.
@@ -1174,7 +1190,7 @@ pub fn allowed_by(license: &License, list: &AllowList) -> Allowance {
             }
         }
     } else {
-        for term in license.terms.iter().filter(|term| !list.allows(term)) {
+        for term in license.terms.iter().filter(|term| !list.allows(&term.key)) {
             if !not_allowed.contains(&term.text) {
                 not_allowed.push(term.text.clone());
             }
@@ -1488,7 +1504,14 @@ mod tests {
             lic("eCos-2.0").canonical(),
             "GPL-2.0-or-later WITH eCos-exception-2.0"
         );
-        assert!(License::parse("GPL-2.0-with-classpath-exception WITH GCC-exception-2.0").is_err());
+        let error =
+            License::parse("GPL-2.0-with-classpath-exception WITH GCC-exception-2.0").unwrap_err();
+        assert!(
+            error.message.contains("already names an exception"),
+            "{}",
+            error.message
+        );
+        assert_eq!(error.span, Some(33..37));
     }
 
     /// Every deprecated id in the spdx crate's list parses, is noted, and (where it has a current
@@ -1536,6 +1559,9 @@ mod tests {
         );
         assert_eq!(error.span, Some(0..13));
         assert!(License::parse("GPL-2.0-or-later+").is_err());
+        let error = License::parse("GPL-2.0-with-GCC-exception+").unwrap_err();
+        assert!(error.message.ends_with("takes no `+`"), "{}", error.message);
+        assert_eq!(error.span, Some(26..27));
     }
 
     // --- canonical form -----------------------------------------------------------------------

@@ -64,6 +64,14 @@ pub struct Namespace {
     pub fields: &'static [Field],
 }
 
+/// Words that cannot name a `let`, a `for` binding, a quantifier variable or a namespace.
+pub const RESERVED: &[&str] = &[
+    "policy", "version", "use", "let", "rule", "waive", "until", "by", "because", "for", "in",
+    "where", "require", "else", "forbid", "and", "or", "not", "any", "all", "count", "matches",
+    "allowed", "contains", "true", "false", "none", "monday", "tuesday", "wednesday", "thursday",
+    "friday", "saturday", "sunday", "info", "low", "medium", "high", "critical", "block", "warn",
+];
+
 use FieldType as T;
 
 const LICENSE_ID: &[Field] = &[

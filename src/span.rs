@@ -86,6 +86,20 @@ impl SourceFile {
     pub fn slice(&self, span: Span) -> &str {
         self.text.get(span.range()).unwrap_or("")
     }
+
+    /// The byte offset of a 1-based line and column (columns counted in characters).
+    pub fn offset(&self, line: usize, column: usize) -> usize {
+        let start = self
+            .line_starts
+            .get(line.saturating_sub(1))
+            .map_or(self.text.len(), |s| *s as usize);
+        let rest = self.text.get(start..).unwrap_or("");
+        start
+            + rest
+                .char_indices()
+                .nth(column.saturating_sub(1))
+                .map_or(rest.len(), |(i, _)| i)
+    }
 }
 
 /// Every source a run has read, addressed by [`FileId`].

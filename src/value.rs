@@ -36,6 +36,17 @@ pub enum Value {
     /// Inclusive `a..b`.
     Range(Arc<(Value, Value)>),
     Record(Arc<Record>),
+    /// A fact that should be a version or a license but is not one: an error wherever it is
+    /// compared, never silently a string.
+    Malformed(Arc<Malformed>),
+}
+
+/// A fact value that does not parse as the type its schema gives.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Malformed {
+    pub text: String,
+    /// e.g. "`1.0` is not a semver version: …"
+    pub why: String,
 }
 
 /// A record: named fields in the order the fact document gave them.
@@ -164,6 +175,7 @@ pub fn kind_name(v: &Value) -> &'static str {
         Value::List(_) => "a list",
         Value::Range(_) => "a range",
         Value::Record(_) => "a record",
+        Value::Malformed(_) => "a malformed value",
     }
 }
 
@@ -296,6 +308,34 @@ pub fn datetime_text(z: &Zoned) -> String {
     z.timestamp().display_with_offset(z.offset()).to_string()
 }
 
+/// `HH:MM` or `HH:MM:SS`.
+pub fn parse_time(text: &str) -> Option<jiff::civil::Time> {
+    let mut parts = text.split(':').map(|p| p.parse::<i8>().ok());
+    let h = parts.next()??;
+    let m = parts.next()??;
+    let s = parts.next().unwrap_or(Some(0))?;
+    if parts.next().is_some() {
+        return None;
+    }
+    jiff::civil::Time::new(h, m, s, 0).ok()
+}
+
+/// An RFC 3339 datetime that must carry an offset (`Z` or `±hh:mm`), kept in that offset.
+pub fn parse_datetime(text: &str) -> Option<jiff::Zoned> {
+    let ts: jiff::Timestamp = text.parse().ok()?;
+    let offset = if text.ends_with('Z') || text.ends_with('z') {
+        jiff::tz::Offset::UTC
+    } else {
+        let sign_at = text.rfind(['+', '-'])?;
+        let rest = &text[sign_at..];
+        let mut hm = rest[1..].split(':').map(|p| p.parse::<i32>().ok());
+        let secs = hm.next()?? * 3600 + hm.next()?? * 60;
+        let secs = if rest.starts_with('-') { -secs } else { secs };
+        jiff::tz::Offset::from_seconds(secs).ok()?
+    };
+    Some(ts.to_zoned(jiff::tz::TimeZone::fixed(offset)))
+}
+
 // ---------------------------------------------------------------------------------------------
 // Display: how values read inside messages.
 
@@ -327,6 +367,7 @@ impl fmt::Display for Value {
                 f.write_char(']')
             }
             Value::Range(r) => write!(f, "{}..{}", r.0, r.1),
+            Value::Malformed(m) => f.write_str(&m.text),
             Value::Record(r) => match r.get("name") {
                 Some(name) => write!(f, "{name}"),
                 None => f.write_str(&to_json(self).to_string()),
@@ -369,6 +410,7 @@ pub fn to_json(v: &Value) -> serde_json::Value {
         Value::License(l) => J::String(l.canonical().to_string()),
         Value::List(items) => J::Array(items.iter().map(to_json).collect()),
         Value::Range(r) => J::Array(vec![to_json(&r.0), to_json(&r.1)]),
+        Value::Malformed(m) => J::String(m.text.clone()),
         Value::Record(r) => J::Object(
             r.fields
                 .iter()
@@ -402,6 +444,9 @@ fn as_version(s: &str) -> Result<semver::Version, Incomparable> {
 /// string; any value with `none`. Anything else is a type error.
 pub fn equal(a: &Value, b: &Value) -> Result<bool, Incomparable> {
     Ok(match (a, b) {
+        (Value::Malformed(m), _) | (_, Value::Malformed(m)) => {
+            return Err(Incomparable(m.why.clone()));
+        }
         (Value::None, Value::None) => true,
         (Value::None, _) | (_, Value::None) => false,
         (Value::Bool(x), Value::Bool(y)) => x == y,
@@ -444,6 +489,9 @@ pub fn order(a: &Value, b: &Value) -> Result<Ordering, Incomparable> {
         return Ok(x.cmp(&y));
     }
     Ok(match (a, b) {
+        (Value::Malformed(m), _) | (_, Value::Malformed(m)) => {
+            return Err(Incomparable(m.why.clone()));
+        }
         (Value::Duration(x), Value::Duration(y)) | (Value::Size(x), Value::Size(y)) => x.cmp(y),
         (Value::Str(x), Value::Str(y)) => x.cmp(y),
         (Value::Date(x), Value::Date(y)) => x.cmp(y),

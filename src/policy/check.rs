@@ -21,6 +21,8 @@ pub enum Available {
     All(BTreeSet<String>),
     /// Exactly these namespaces were produced or mounted; the rest of gate's own were not.
     Only(BTreeSet<String>),
+    /// Every name that is not a let or a binding is a namespace (for reading a policy alone).
+    Everything,
 }
 
 impl Available {
@@ -28,26 +30,23 @@ impl Available {
         match self {
             Available::All(custom) => schema::namespace(name).is_some() || custom.contains(name),
             Available::Only(set) => set.contains(name),
+            Available::Everything => true,
         }
     }
 
     fn custom(&self) -> impl Iterator<Item = &str> {
         let set = match self {
-            Available::All(s) | Available::Only(s) => s,
+            Available::All(s) | Available::Only(s) => Some(s),
+            Available::Everything => None,
         };
-        set.iter()
+        set.into_iter()
+            .flatten()
             .map(String::as_str)
             .filter(|n| schema::namespace(n).is_none())
     }
 }
 
-/// Words that cannot name a `let`, a `for` binding, a quantifier variable or a namespace.
-pub const RESERVED: &[&str] = &[
-    "policy", "version", "use", "let", "rule", "waive", "until", "by", "because", "for", "in",
-    "where", "require", "else", "forbid", "and", "or", "not", "any", "all", "count", "matches",
-    "allowed", "contains", "true", "false", "none", "monday", "tuesday", "wednesday", "thursday",
-    "friday", "saturday", "sunday", "info", "low", "medium", "high", "critical", "block", "warn",
-];
+pub use crate::schema::RESERVED;
 
 #[derive(Clone, Copy, PartialEq)]
 enum LetState {

@@ -6,7 +6,7 @@ use super::ast::*;
 use super::depth::{MAX_DEPTH, too_deep};
 use crate::diag::Diagnostic;
 use crate::span::{FileId, Span};
-use crate::value::{Severity, Weekday, duration_unit, size_unit};
+use crate::value::{Severity, Weekday, duration_unit, parse_datetime, parse_time, size_unit};
 use pest::Parser as _;
 use pest::iterators::Pair;
 use rust_decimal::Decimal;
@@ -1121,31 +1121,3 @@ fn find_close(raw: &str, from: usize) -> Option<usize> {
     None
 }
 
-/// `HH:MM` or `HH:MM:SS`.
-pub fn parse_time(text: &str) -> Option<jiff::civil::Time> {
-    let mut parts = text.split(':').map(|p| p.parse::<i8>().ok());
-    let h = parts.next()??;
-    let m = parts.next()??;
-    let s = parts.next().unwrap_or(Some(0))?;
-    if parts.next().is_some() {
-        return None;
-    }
-    jiff::civil::Time::new(h, m, s, 0).ok()
-}
-
-/// An RFC 3339 datetime that must carry an offset (`Z` or `±hh:mm`), kept in that offset.
-pub fn parse_datetime(text: &str) -> Option<jiff::Zoned> {
-    let ts: jiff::Timestamp = text.parse().ok()?;
-    let offset = if text.ends_with('Z') || text.ends_with('z') {
-        jiff::tz::Offset::UTC
-    } else {
-        let sign_at = text.rfind(['+', '-'])?;
-        let (sign, rest) = text.split_at(sign_at);
-        let _ = sign;
-        let mut hm = rest[1..].split(':').map(|p| p.parse::<i32>().ok());
-        let secs = hm.next()?? * 3600 + hm.next()?? * 60;
-        let secs = if rest.starts_with('-') { -secs } else { secs };
-        jiff::tz::Offset::from_seconds(secs).ok()?
-    };
-    Some(ts.to_zoned(jiff::tz::TimeZone::fixed(offset)))
-}

@@ -1,0 +1,97 @@
+//! Command-line arguments. The contract: language.md, "Command-line contract".
+
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "gate",
+    version,
+    about = "Decides whether a release may go to production: policies over facts, fail closed, every finding explained.",
+    after_help = "Exit codes: 0 go, 1 no-go, 2 error (bad policy, missing fact, failed producer, bad usage)."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Evaluate a policy over the facts and decide: go, no-go or error.
+    Check(CheckArgs),
+    /// Print every collected fact as JSON (the form `--facts` and `--replay` read back).
+    Facts(FactsArgs),
+    /// Say in words what a policy's rules check.
+    Explain(ExplainArgs),
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Human,
+    Json,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+/// Where facts come from, shared by `check` and `facts`.
+#[derive(clap::Args, Debug, Clone)]
+pub struct Sources {
+    /// The plan file; without it, `gate.toml` in the current folder when there is one.
+    #[arg(long, value_name = "FILE")]
+    pub plan: Option<PathBuf>,
+    /// Mount a JSON document as the namespace NAME (gate's own namespaces are schema-checked).
+    #[arg(long = "facts", value_name = "NAME=PATH")]
+    pub facts: Vec<String>,
+    /// The instant of the decision, with an offset: `2026-11-27T16:55:00-05:00`.
+    #[arg(long, value_name = "DATETIME")]
+    pub now: Option<String>,
+    /// The policy's time zone (IANA name); else the plan's `timezone`, else UTC.
+    #[arg(long, value_name = "ZONE")]
+    pub tz: Option<String>,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct CheckArgs {
+    /// The policy file; else the plan's `policy`.
+    #[arg(value_name = "POLICY")]
+    pub policy: Option<PathBuf>,
+    #[command(flatten)]
+    pub sources: Sources,
+    /// Evaluate facts saved by `gate facts`; collect nothing. The clock comes from the file unless `--now` is given.
+    #[arg(long, value_name = "FACTS.json")]
+    pub replay: Option<PathBuf>,
+    /// Report format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// Write the report to FILE instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// When to colour the human report.
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    pub color: Color,
+    /// Print nothing; the exit code is the verdict.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct FactsArgs {
+    #[command(flatten)]
+    pub sources: Sources,
+    /// Print the schema of gate's own namespaces (JSON Schema) instead of facts.
+    #[arg(long)]
+    pub schema: bool,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct ExplainArgs {
+    /// The policy file.
+    pub policy: PathBuf,
+    /// Only this rule.
+    pub rule: Option<String>,
+}

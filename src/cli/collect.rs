@@ -1,0 +1,129 @@
+//! Gathering a run's inputs: the plan, the policy path, the facts and the clock. Every problem
+//! is collected; nothing stops at the first.
+
+use super::args::Sources;
+use gate::diag::Diagnostic;
+use gate::facts::{self, Facts, Namespace, Origin, clock};
+use gate::plan;
+use gate::span::SourceMap;
+use std::path::{Path, PathBuf};
+
+pub struct Collected {
+    pub policy: Option<PathBuf>,
+    pub facts: Facts,
+    /// The instant and the zone's name.
+    pub clock: Option<(jiff::Zoned, String)>,
+    pub errors: Vec<Diagnostic>,
+}
+
+pub fn collect(args: &Sources, replay: Option<&Path>, policy: Option<&Path>, sources: &mut SourceMap) -> Collected {
+    let mut errors = Vec::new();
+    let plan_path = args
+        .plan
+        .clone()
+        .or_else(|| Path::new("gate.toml").is_file().then(|| PathBuf::from("gate.toml")));
+    let plan = plan_path.as_deref().and_then(|p| match plan::load(p, sources) {
+        Ok(plan) => Some(plan),
+        Err(mut d) => {
+            errors.append(&mut d);
+            None
+        }
+    });
+    let policy = policy
+        .map(Path::to_path_buf)
+        .or_else(|| plan.as_ref().and_then(|p| p.policy.as_ref().map(|(path, _)| path.clone())));
+
+    let mut facts = Facts::default();
+    if let Some(path) = replay {
+        match facts::replay(path, sources) {
+            Ok(saved) => facts = saved,
+            Err(mut d) => errors.append(&mut d),
+        }
+    } else {
+        let mut mounts: Vec<(String, PathBuf)> = plan
+            .as_ref()
+            .map(|p| p.facts.iter().map(|(n, path, _)| (n.clone(), path.clone())).collect())
+            .unwrap_or_default();
+        for spec in &args.facts {
+            match spec.split_once('=') {
+                Some((name, path)) if !name.is_empty() && !path.is_empty() => {
+                    // The command line overrides the plan for the same namespace.
+                    mounts.retain(|(n, _)| n != name);
+                    mounts.push((name.to_string(), PathBuf::from(path)));
+                }
+                _ => errors.push(
+                    Diagnostic::error("usage", format!("`--facts {spec}` is not of the form NAME=PATH"))
+                        .help("for example `--facts load=results/load.json`"),
+                ),
+            }
+        }
+        for (name, path) in mounts {
+            match facts::mount(&name, &path, sources) {
+                Ok(ns) => facts.insert(name, ns),
+                Err(mut d) => errors.append(&mut d),
+            }
+        }
+    }
+
+    // The clock: --now, else the saved clock of a replay, else the system clock; in --tz, else
+    // the plan's zone, else the saved zone, else UTC.
+    let saved_zone = facts
+        .get("clock")
+        .and_then(|c| match &c.value {
+            gate::value::Value::Record(r) => r.get("zone").map(|z| z.to_string()),
+            _ => None,
+        });
+    let zone_name = args
+        .tz
+        .clone()
+        .or_else(|| plan.as_ref().and_then(|p| p.timezone.as_ref().map(|(z, _)| z.clone())))
+        .or(saved_zone)
+        .unwrap_or_else(|| "UTC".into());
+    let mut clock_out = None;
+    match clock::zone(&zone_name) {
+        Err(m) => errors.push(Diagnostic::error("bad-zone", m)),
+        Ok(tz) => {
+            let instant = match &args.now {
+                Some(text) => match clock::parse_now(text) {
+                    Ok(ts) => Some(ts),
+                    Err(m) => {
+                        errors.push(Diagnostic::error("bad-now", format!("`--now`: {m}")));
+                        None
+                    }
+                },
+                None => match facts.get("clock").and_then(|c| clock::now_of(&c.value)) {
+                    Some(saved) => Some(saved.timestamp()),
+                    None => Some(jiff::Timestamp::now()),
+                },
+            };
+            if let Some(ts) = instant {
+                let now = ts.to_zoned(tz);
+                let origin = facts
+                    .get("clock")
+                    .filter(|_| args.now.is_none())
+                    .map(|c| c.origin.clone())
+                    .unwrap_or(Origin::Builtin(if args.now.is_some() { "--now" } else { "the system clock" }));
+                facts.insert(
+                    "clock",
+                    Namespace {
+                        value: clock::facts(&now, &zone_name),
+                        origin,
+                    },
+                );
+                clock_out = Some((now, zone_name));
+            }
+        }
+    }
+    if policy.is_none() && errors.is_empty() {
+        errors.push(
+            Diagnostic::error("usage", "no policy to check: name a `.gate` file, or set `policy` in the plan")
+                .help("run `gate check policies/release.gate`"),
+        );
+    }
+    Collected {
+        policy,
+        facts,
+        clock: clock_out,
+        errors,
+    }
+}

@@ -1,0 +1,218 @@
+//! The commands. This is where gate meets the outside world: reading files, the system clock,
+//! standard output and the exit code.
+
+mod args;
+mod collect;
+
+use args::{CheckArgs, Cli, Color, Command, ExplainArgs, FactsArgs, Format};
+use clap::Parser as _;
+use gate::diag::{Diagnostic, render};
+use gate::eval::{Outcome, Verdict, evaluate};
+use gate::policy::check::{Available, check};
+use gate::policy::load::{Reader, load};
+use gate::report::{self, ClockInfo, PolicyInfo, human};
+use gate::span::SourceMap;
+use std::ffi::OsString;
+use std::io::{IsTerminal, Write};
+use std::path::Path;
+
+/// Runs gate and returns its exit code.
+pub fn main(argv: Vec<OsString>) -> u8 {
+    let cli = match Cli::try_parse_from(&argv) {
+        Ok(cli) => cli,
+        Err(e) => return usage_error(&argv, e),
+    };
+    match cli.command {
+        Command::Check(a) => run_check(a),
+        Command::Facts(a) => run_facts(a),
+        Command::Explain(a) => run_explain(a),
+    }
+}
+
+/// `--format json` promises one JSON object on standard output, even for a bad command line.
+fn usage_error(argv: &[OsString], e: clap::Error) -> u8 {
+    use clap::error::ErrorKind;
+    if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
+        let _ = e.print();
+        return 0;
+    }
+    let args: Vec<String> = argv.iter().map(|a| a.to_string_lossy().into_owned()).collect();
+    let wants_json = args.windows(2).any(|w| w[0] == "--format" && w[1] == "json")
+        || args.iter().any(|a| a == "--format=json");
+    if wants_json {
+        let message = e
+            .to_string()
+            .lines()
+            .next()
+            .unwrap_or("bad usage")
+            .trim_start_matches("error: ")
+            .to_string();
+        let outcome = Outcome {
+            verdict: Verdict::Error,
+            findings: Vec::new(),
+            errors: vec![Diagnostic::error("usage", message).help("run `gate check --help`")],
+            rules: 0,
+        };
+        let rep = report::build(&outcome, None, None, &|_| None, &SourceMap::default());
+        let _ = std::io::stdout().write_all(report::json(&rep).as_bytes());
+    } else {
+        let _ = e.print();
+    }
+    2
+}
+
+/// Reads policy files from disk for the loader.
+struct FsReader;
+
+/// Policy files larger than this are refused: no real policy comes near it.
+const MAX_POLICY: u64 = 16 << 20;
+
+impl Reader for FsReader {
+    fn read(&self, path: &Path) -> Result<(String, String), String> {
+        let meta = std::fs::metadata(path).map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => "no such file".to_string(),
+            _ => e.to_string().to_lowercase(),
+        })?;
+        if meta.is_dir() {
+            return Err("it is a directory".into());
+        }
+        if meta.len() > MAX_POLICY {
+            return Err(format!("it is {} bytes; policy files are at most 16 MiB", meta.len()));
+        }
+        let bytes = std::fs::read(path).map_err(|e| e.to_string().to_lowercase())?;
+        let text = String::from_utf8(bytes).map_err(|e| {
+            let at = e.utf8_error().valid_up_to();
+            let before = &e.as_bytes()[..at];
+            let line = before.iter().filter(|b| **b == b'\n').count() + 1;
+            let column = at - before.iter().rposition(|b| *b == b'\n').map_or(0, |p| p + 1) + 1;
+            format!("it is not UTF-8 text (invalid byte at line {line}, column {column})")
+        })?;
+        let key = std::fs::canonicalize(path)
+            .map(|p| p.display().to_string())
+            .unwrap_or_else(|_| path.display().to_string());
+        Ok((text, key))
+    }
+}
+
+fn out(text: &str, output: Option<&Path>) -> Result<(), String> {
+    match output {
+        Some(path) => std::fs::write(path, text)
+            .map_err(|e| format!("cannot write the report to `{}`: {}", path.display(), e.to_string().to_lowercase())),
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            stdout
+                .write_all(text.as_bytes())
+                .and_then(|()| stdout.flush())
+                .map_err(|e| format!("cannot write the report: {e}"))
+        }
+    }
+}
+
+fn eprint(text: &str) {
+    let _ = std::io::stderr().write_all(text.as_bytes());
+}
+
+fn use_color(choice: Color, stream_is_tty: bool) -> bool {
+    match choice {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => stream_is_tty && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+    }
+}
+
+fn run_check(a: CheckArgs) -> u8 {
+    let mut sources = SourceMap::default();
+    let collected = collect::collect(&a.sources, a.replay.as_deref(), a.policy.as_deref(), &mut sources);
+    let mut problems = collected.errors;
+    let mut outcome = None;
+    let mut policy_info = None;
+    let mut docs: Vec<(String, Option<String>)> = Vec::new();
+    if let Some(path) = &collected.policy {
+        let (loaded, mut load_diags) = load(path, &FsReader, &mut sources);
+        let available = Available::Only(collected.facts.namespaces.keys().cloned().collect());
+        let (policy, mut check_diags) = check(&loaded, &sources, &available);
+        problems.append(&mut load_diags);
+        problems.append(&mut check_diags);
+        policy_info = Some(PolicyInfo {
+            name: policy.name.clone(),
+            version: policy.version.clone(),
+            file: path.display().to_string(),
+        });
+        docs = policy.rules.iter().map(|r| (r.name.clone(), r.doc.clone())).collect();
+        if !problems.iter().any(Diagnostic::is_error) {
+            outcome = Some(evaluate(&policy, &collected.facts, &sources, std::mem::take(&mut problems)));
+        }
+    }
+    let outcome = outcome.unwrap_or_else(|| Outcome {
+        verdict: Verdict::Error,
+        findings: Vec::new(),
+        errors: problems,
+        rules: docs.len(),
+    });
+    let doc_of = |rule: &str| docs.iter().find(|(n, _)| n == rule).and_then(|(_, d)| d.clone());
+    let clock = collected.clock.as_ref().map(|(now, zone)| ClockInfo::new(now, zone));
+    let rep = report::build(&outcome, policy_info, clock, &doc_of, &sources);
+    let code = outcome.verdict.exit_code();
+    let written = match a.format {
+        Format::Json => out(&report::json(&rep), a.output.as_deref()),
+        Format::Human if a.quiet => Ok(()),
+        Format::Human => {
+            let tty = a.output.is_none() && std::io::stdout().is_terminal();
+            let color = use_color(a.color, tty);
+            let diagnostics = render(&outcome.errors, &sources, color);
+            out(&human::render(&rep, &diagnostics, human::Style { color }), a.output.as_deref())
+        }
+    };
+    match written {
+        Ok(()) => code,
+        Err(e) => {
+            eprint(&format!("error: {e}\n"));
+            2
+        }
+    }
+}
+
+fn run_facts(a: FactsArgs) -> u8 {
+    if a.schema {
+        let text = serde_json::to_string_pretty(&gate::schema::json_schema()).unwrap_or_default();
+        return match out(&format!("{text}\n"), None) {
+            Ok(()) => 0,
+            Err(_) => 2,
+        };
+    }
+    let mut sources = SourceMap::default();
+    let collected = collect::collect(&a.sources, None, None, &mut sources);
+    if !collected.errors.is_empty() {
+        let color = use_color(Color::Auto, std::io::stderr().is_terminal());
+        eprint(&render(&collected.errors, &sources, color));
+        return 2;
+    }
+    let json = collected.facts.to_json(&sources);
+    let text = serde_json::to_string_pretty(&json).unwrap_or_default();
+    match out(&format!("{text}\n"), None) {
+        Ok(()) => 0,
+        Err(_) => 2,
+    }
+}
+
+fn run_explain(a: ExplainArgs) -> u8 {
+    let mut sources = SourceMap::default();
+    let (loaded, mut diags) = load(&a.policy, &FsReader, &mut sources);
+    let (policy, mut check_diags) = check(&loaded, &sources, &Available::Everything);
+    diags.append(&mut check_diags);
+    let color = use_color(Color::Auto, std::io::stderr().is_terminal());
+    if diags.iter().any(Diagnostic::is_error) {
+        eprint(&render(&diags, &sources, color));
+        return 2;
+    }
+    match gate::explain::explain(&policy, &loaded, &sources, a.rule.as_deref()) {
+        Ok(text) => match out(&text, None) {
+            Ok(()) => 0,
+            Err(_) => 2,
+        },
+        Err(d) => {
+            eprint(&render(&[d], &sources, color));
+            2
+        }
+    }
+}

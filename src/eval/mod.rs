@@ -1,0 +1,529 @@
+//! Step 5: evaluation. Pure and deterministic: the checked policy, the fact values and the
+//! clock in; findings, each with its witness, and the verdict out. No I/O.
+
+mod explain;
+mod expr;
+
+use crate::diag::Diagnostic;
+use crate::facts::{Facts, Namespace, Origin, clock, pointer};
+use crate::policy::ast::{CheckKind, Level};
+use crate::policy::ir::{Expr, Part, Policy, RuleDef};
+use crate::schema;
+use crate::span::{SourceMap, Span};
+use crate::value::Value;
+use jiff::civil::Date;
+use std::cell::OnceCell;
+use std::rc::Rc;
+use std::sync::Arc;
+
+/// go, no-go or error.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+pub enum Verdict {
+    #[serde(rename = "go")]
+    Go,
+    #[serde(rename = "no-go")]
+    NoGo,
+    #[serde(rename = "error")]
+    Error,
+}
+
+impl Verdict {
+    pub fn name(self) -> &'static str {
+        match self {
+            Verdict::Go => "go",
+            Verdict::NoGo => "no-go",
+            Verdict::Error => "error",
+        }
+    }
+
+    /// The exit code pipelines rely on.
+    pub fn exit_code(self) -> u8 {
+        match self {
+            Verdict::Go => 0,
+            Verdict::NoGo => 1,
+            Verdict::Error => 2,
+        }
+    }
+}
+
+/// What produced a finding.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FindingKind {
+    /// The rule's condition.
+    Rule,
+    /// A waiver whose date has passed.
+    WaiverExpired,
+    /// A waiver that matched no finding.
+    WaiverUnused,
+    /// A waiver that runs more than a year ahead.
+    WaiverTooLong,
+}
+
+/// Where a witness value sits in the facts.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Evidence {
+    pub namespace: String,
+    /// JSON pointer inside the namespace's document (`/packages/3`).
+    pub pointer: String,
+    pub origin: Origin,
+}
+
+/// One value bound by `for`, with where it came from.
+#[derive(Clone, Debug)]
+pub struct Witness {
+    pub name: String,
+    pub value: Value,
+    pub evidence: Option<Evidence>,
+}
+
+/// The waiver that waived a finding.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Waived {
+    pub by: String,
+    pub because: String,
+    pub until: Date,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct Finding {
+    pub rule: String,
+    pub level: Level,
+    pub kind: FindingKind,
+    pub message: String,
+    /// The `require`/`forbid` clause, or the waiver.
+    pub span: Span,
+    pub witness: Vec<Witness>,
+    pub waived: Option<Waived>,
+}
+
+/// A rule that failed while it was evaluated.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EvalError {
+    pub message: String,
+    pub span: Span,
+    pub help: Option<String>,
+}
+
+impl EvalError {
+    fn help(mut self, help: impl Into<String>) -> EvalError {
+        self.help = Some(help.into());
+        self
+    }
+
+    fn into_diagnostic(self, rule: &str) -> Diagnostic {
+        let d = Diagnostic::error("eval", format!("rule `{rule}` failed: {}", self.message))
+            .at(self.span, "while evaluating this");
+        match self.help {
+            Some(h) => d.help(h),
+            None => d,
+        }
+    }
+}
+
+/// Everything a run decided.
+#[derive(Clone, Debug)]
+pub struct Outcome {
+    pub verdict: Verdict,
+    pub findings: Vec<Finding>,
+    pub errors: Vec<Diagnostic>,
+    /// How many rules were evaluated.
+    pub rules: usize,
+}
+
+/// The path from a namespace to a fact value, built only when a witness needs it.
+#[derive(Debug)]
+pub(crate) enum Trace {
+    Namespace(usize),
+    Field(Rc<Trace>, Arc<str>),
+    Element(Rc<Trace>, usize),
+}
+
+/// Local bindings of one rule evaluation.
+pub(crate) struct Frame {
+    slots: Vec<Value>,
+    origins: Vec<Option<Rc<Trace>>>,
+}
+
+impl Frame {
+    fn new(size: usize) -> Frame {
+        Frame {
+            slots: vec![Value::None; size],
+            origins: vec![None; size],
+        }
+    }
+
+    fn set(&mut self, slot: usize, value: Value, origin: Option<Rc<Trace>>) {
+        if let Some(s) = self.slots.get_mut(slot) {
+            *s = value;
+        }
+        if let Some(o) = self.origins.get_mut(slot) {
+            *o = origin;
+        }
+    }
+}
+
+pub(crate) struct Ctx<'a> {
+    policy: &'a Policy,
+    sources: &'a SourceMap,
+    namespaces: Vec<Option<&'a Namespace>>,
+    lets: Vec<OnceCell<Result<Value, EvalError>>>,
+}
+
+/// Most errors reported for one rule; the rest are counted.
+const MAX_ERRORS_PER_RULE: usize = 5;
+
+/// Evaluates every rule and waiver. `load_errors` are the problems found before evaluation;
+/// any of them makes the verdict `error`, whatever else is found.
+pub fn evaluate(policy: &Policy, facts: &Facts, sources: &SourceMap, load_errors: Vec<Diagnostic>) -> Outcome {
+    let ctx = Ctx {
+        policy,
+        sources,
+        namespaces: policy.namespaces.iter().map(|n| facts.get(n)).collect(),
+        lets: policy.lets.iter().map(|_| OnceCell::new()).collect(),
+    };
+    let now = facts.get("clock").and_then(|c| clock::now_of(&c.value));
+    let mut findings = Vec::new();
+    let mut errors = load_errors;
+    for (ri, rule) in policy.rules.iter().enumerate() {
+        let (mut found, errs) = ctx.run_rule(ri, rule, now.as_ref());
+        findings.append(&mut found);
+        errors.extend(errs);
+    }
+    let verdict = if errors.iter().any(Diagnostic::is_error) {
+        Verdict::Error
+    } else if findings
+        .iter()
+        .any(|f| f.level == Level::Block && f.waived.is_none())
+    {
+        Verdict::NoGo
+    } else {
+        Verdict::Go
+    };
+    Outcome {
+        verdict,
+        findings,
+        errors,
+        rules: policy.rules.len(),
+    }
+}
+
+impl<'a> Ctx<'a> {
+    fn namespace(&self, i: usize, e: &Expr) -> Result<Value, EvalError> {
+        match self.namespaces.get(i).copied().flatten() {
+            Some(ns) => Ok(ns.value.clone()),
+            None => {
+                let name = self.policy.namespaces.get(i).map_or("?", String::as_str);
+                let how = schema::namespace(name).map_or_else(
+                    || format!("mount it with `--facts {name}=FILE`"),
+                    |n| format!("produce it with {}", n.produced_by),
+                );
+                Err(self.fail(e, format!("no `{name}` facts were produced")).help(how))
+            }
+        }
+    }
+
+    /// A field that is not there: fail closed, and say what would have produced it.
+    fn missing(&self, e: &Expr, base: &Expr, name: &str) -> EvalError {
+        let root = self.text(e);
+        let ns = root.split(['.', '[']).next().unwrap_or("");
+        let where_from = self
+            .policy
+            .namespaces
+            .iter()
+            .position(|n| n == ns)
+            .and_then(|i| self.namespaces.get(i).copied().flatten())
+            .map(|n| match &n.origin {
+                Origin::File { file, .. } => format!(" (from `{}`)", self.sources.name(*file)),
+                Origin::Builtin(what) => format!(" ({what})"),
+            })
+            .unwrap_or_default();
+        let how = schema::namespace(ns).map_or_else(
+            || "add it to the document, or guard the read with a condition that does not need it".to_string(),
+            |n| format!("the `{ns}` producer fills it: {}", n.produced_by),
+        );
+        self.fail(
+            e,
+            format!("`{root}` is not in the facts: `{}`{where_from} has no field `{name}`", self.text(base)),
+        )
+        .help(how)
+    }
+
+    fn let_value(&self, i: usize) -> Result<Value, EvalError> {
+        let Some(cell) = self.lets.get(i) else {
+            return Ok(Value::None);
+        };
+        cell.get_or_init(|| {
+            let def = &self.policy.lets[i];
+            let mut frame = Frame::new(def.slots);
+            self.eval(&def.expr, &mut frame)
+        })
+        .clone()
+    }
+
+    fn run_rule(&self, ri: usize, rule: &RuleDef, now: Option<&jiff::Zoned>) -> (Vec<Finding>, Vec<Diagnostic>) {
+        let waivers: Vec<(usize, &crate::policy::ir::WaiverDef)> = self
+            .policy
+            .waivers
+            .iter()
+            .enumerate()
+            .filter(|(_, w)| w.rule == ri)
+            .collect();
+        let slots = waivers
+            .iter()
+            .map(|(_, w)| w.slots)
+            .fold(rule.slots, usize::max);
+        let mut run = RuleRun {
+            rule,
+            waivers: waivers.iter().map(|(_, w)| (*w, active(w.until, now), false)).collect(),
+            findings: Vec::new(),
+            errors: Vec::new(),
+            dropped: 0,
+        };
+        let mut frame = Frame::new(slots);
+        self.walk(&mut run, 0, &mut frame);
+
+        let mut findings = run.findings;
+        let clean = run.errors.is_empty();
+        let today = now.map(|n| n.date());
+        for (w, is_active, matched) in &run.waivers {
+            let note = |kind, level, message: String| Finding {
+                rule: rule.name.clone(),
+                level,
+                kind,
+                message,
+                span: w.span,
+                witness: Vec::new(),
+                waived: None,
+            };
+            if !is_active {
+                findings.push(note(
+                    FindingKind::WaiverExpired,
+                    Level::Warn,
+                    format!(
+                        "the waiver of `{}` by {} expired on {}: it waives nothing (it said: {})",
+                        rule.name, w.by, w.until, w.because
+                    ),
+                ));
+                continue;
+            }
+            if !matched && clean {
+                findings.push(note(
+                    FindingKind::WaiverUnused,
+                    Level::Info,
+                    format!("the waiver of `{}` by {} matched no finding: remove it, or check its `where`", rule.name, w.by),
+                ));
+            }
+            if let Some(today) = today {
+                if let Ok(limit) = today.checked_add(jiff::Span::new().years(1)) {
+                    if w.until > limit {
+                        findings.push(note(
+                            FindingKind::WaiverTooLong,
+                            Level::Warn,
+                            format!(
+                                "the waiver of `{}` by {} runs until {}, more than a year ahead: waivers should be reviewed at least yearly",
+                                rule.name, w.by, w.until
+                            ),
+                        ));
+                    }
+                }
+            }
+        }
+        let mut errors: Vec<Diagnostic> = run.errors.into_iter().map(|e| e.into_diagnostic(&rule.name)).collect();
+        if run.dropped > 0 {
+            errors.push(Diagnostic::error(
+                "eval",
+                format!("rule `{}` failed {} more times", rule.name, run.dropped),
+            ));
+        }
+        (findings, errors)
+    }
+
+    /// Binds `for` clause `k` and everything after it, then checks the condition.
+    fn walk(&self, run: &mut RuleRun, k: usize, frame: &mut Frame) {
+        let Some(clause) = run.rule.fors.get(k) else {
+            self.decide(run, frame);
+            return;
+        };
+        let (items, trace) = match self.traced(&clause.collection, frame) {
+            Ok((Value::List(items), trace)) => (items, trace),
+            Ok((other, _)) => {
+                let err = self.fail(
+                    &clause.collection,
+                    format!("`{}` is {}, not a list", self.text(&clause.collection), crate::value::kind_name(&other)),
+                );
+                run.error(err);
+                return;
+            }
+            Err(e) => {
+                run.error(e);
+                return;
+            }
+        };
+        for (i, item) in items.iter().enumerate() {
+            let origin = trace.clone().map(|t| Rc::new(Trace::Element(t, i)));
+            frame.set(clause.slot, item.clone(), origin);
+            if let Some(w) = &clause.filter {
+                match self.truth(w, frame) {
+                    Ok(true) => {}
+                    Ok(false) => continue,
+                    Err(e) => {
+                        run.error(e);
+                        continue;
+                    }
+                }
+            }
+            self.walk(run, k + 1, frame);
+        }
+    }
+
+    fn decide(&self, run: &mut RuleRun, frame: &mut Frame) {
+        let rule = run.rule;
+        let holds = match self.truth(&rule.condition, frame) {
+            Ok(b) => b,
+            Err(e) => {
+                run.error(e);
+                return;
+            }
+        };
+        let fires = match rule.kind {
+            CheckKind::Require => !holds,
+            CheckKind::Forbid => holds,
+        };
+        if !fires {
+            return;
+        }
+        let message = match &rule.message {
+            Some(parts) => match self.render(parts, frame) {
+                Ok(m) => m,
+                Err(e) => {
+                    run.error(e);
+                    return;
+                }
+            },
+            None => self.default_message(rule, frame),
+        };
+        let mut waived = None;
+        for (w, is_active, matched) in run.waivers.iter_mut() {
+            let hit = match &w.filter {
+                None => true,
+                Some(cond) => match self.truth(cond, frame) {
+                    Ok(b) => b,
+                    Err(e) => {
+                        run.errors.push(e);
+                        continue;
+                    }
+                },
+            };
+            if hit {
+                *matched = true;
+                if *is_active && waived.is_none() {
+                    waived = Some(Waived {
+                        by: w.by.clone(),
+                        because: w.because.clone(),
+                        until: w.until,
+                        span: w.span,
+                    });
+                }
+            }
+        }
+        let witness = rule
+            .fors
+            .iter()
+            .map(|clause| Witness {
+                name: clause.var.clone(),
+                value: frame.slots.get(clause.slot).cloned().unwrap_or(Value::None),
+                evidence: frame
+                    .origins
+                    .get(clause.slot)
+                    .cloned()
+                    .flatten()
+                    .and_then(|t| self.evidence(&t)),
+            })
+            .collect();
+        run.findings.push(Finding {
+            rule: rule.name.clone(),
+            level: rule.level,
+            kind: FindingKind::Rule,
+            message,
+            span: rule.check_span,
+            witness,
+            waived,
+        });
+    }
+
+    fn render(&self, parts: &[Part], frame: &mut Frame) -> Result<String, EvalError> {
+        let mut out = String::new();
+        for p in parts {
+            match p {
+                Part::Text(t) => out.push_str(t),
+                Part::Expr(e) => out.push_str(&self.eval(e, frame)?.to_string()),
+            }
+        }
+        Ok(out)
+    }
+
+    fn evidence(&self, trace: &Trace) -> Option<Evidence> {
+        fn walk(t: &Trace, path: &mut Vec<String>) -> usize {
+            match t {
+                Trace::Namespace(i) => *i,
+                Trace::Field(base, name) => {
+                    let i = walk(base, path);
+                    path.push(pointer::escape(name));
+                    i
+                }
+                Trace::Element(base, idx) => {
+                    let i = walk(base, path);
+                    path.push(idx.to_string());
+                    i
+                }
+            }
+        }
+        let mut path = Vec::new();
+        let ns = walk(trace, &mut path);
+        let name = self.policy.namespaces.get(ns)?.clone();
+        let origin = self.namespaces.get(ns).copied().flatten()?.origin.clone();
+        let pointer = path.iter().map(|p| format!("/{p}")).collect::<String>();
+        Some(Evidence {
+            namespace: name,
+            pointer,
+            origin,
+        })
+    }
+}
+
+/// Is a waiver until `until` in force at `now`? Until the start of the next day, in the
+/// policy's zone (the zone `now` carries).
+fn active(until: Date, now: Option<&jiff::Zoned>) -> bool {
+    let Some(now) = now else { return false };
+    match until.tomorrow() {
+        Ok(next) => match next.to_zoned(now.time_zone().clone()) {
+            Ok(end) => now.timestamp() < end.timestamp(),
+            Err(_) => false,
+        },
+        Err(_) => true,
+    }
+}
+
+struct RuleRun<'r> {
+    rule: &'r RuleDef,
+    /// Each waiver of the rule: whether it is in force, and whether it matched a finding.
+    waivers: Vec<(&'r crate::policy::ir::WaiverDef, bool, bool)>,
+    findings: Vec<Finding>,
+    errors: Vec<EvalError>,
+    dropped: usize,
+}
+
+impl RuleRun<'_> {
+    fn error(&mut self, e: EvalError) {
+        if self.errors.contains(&e) {
+            return;
+        }
+        if self.errors.len() < MAX_ERRORS_PER_RULE {
+            self.errors.push(e);
+        } else {
+            self.dropped += 1;
+        }
+    }
+}

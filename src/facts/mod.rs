@@ -1,0 +1,210 @@
+//! Facts: the values policies read, each namespace with where it came from. This module and its
+//! producers are the only part of the library that reads the outside world.
+
+pub mod clock;
+pub mod json;
+pub mod pointer;
+
+use crate::diag::Diagnostic;
+use crate::schema::RESERVED;
+use crate::schema;
+use crate::span::{FileId, SourceFile, SourceMap, Span};
+use crate::value::{Value, to_json};
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// Where a namespace's facts came from, so a witness can say where its evidence is.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Origin {
+    /// A JSON document; `prefix` is the pointer of the namespace inside it (`/load` in a replay).
+    File { file: FileId, prefix: String },
+    /// Made by gate itself (the clock).
+    Builtin(&'static str),
+}
+
+#[derive(Clone, Debug)]
+pub struct Namespace {
+    pub value: Value,
+    pub origin: Origin,
+}
+
+/// Every namespace of a run.
+#[derive(Clone, Debug, Default)]
+pub struct Facts {
+    pub namespaces: BTreeMap<String, Namespace>,
+}
+
+impl Facts {
+    pub fn get(&self, name: &str) -> Option<&Namespace> {
+        self.namespaces.get(name)
+    }
+
+    pub fn insert(&mut self, name: impl Into<String>, ns: Namespace) {
+        self.namespaces.insert(name.into(), ns);
+    }
+
+    /// The form `gate facts` prints and `--replay` reads back.
+    pub fn to_json(&self, sources: &SourceMap) -> serde_json::Value {
+        let mut out = serde_json::Map::new();
+        let mut origins = serde_json::Map::new();
+        for (name, ns) in &self.namespaces {
+            out.insert(name.clone(), to_json(&ns.value));
+            let origin = match &ns.origin {
+                Origin::File { file, prefix } => {
+                    format!("{}{}", sources.name(*file), if prefix.is_empty() { String::new() } else { format!("#{prefix}") })
+                }
+                Origin::Builtin(what) => (*what).to_string(),
+            };
+            origins.insert(name.clone(), serde_json::Value::String(origin));
+        }
+        out.insert(
+            "$gate".into(),
+            serde_json::json!({"facts": 1, "version": env!("CARGO_PKG_VERSION"), "sources": origins}),
+        );
+        serde_json::Value::Object(out)
+    }
+}
+
+/// Largest fact document gate reads: beyond it the run fails rather than exhausting memory.
+const MAX_DOCUMENT: u64 = 1 << 30;
+
+fn read_document(path: &Path, what: &str, sources: &mut SourceMap) -> Result<(FileId, serde_json::Value), Diagnostic> {
+    let shown = path.display().to_string();
+    let meta = std::fs::metadata(path).map_err(|e| {
+        Diagnostic::error("facts-unreadable", format!("cannot read {what} `{shown}`: {}", io_reason(&e)))
+    })?;
+    if meta.is_dir() {
+        return Err(Diagnostic::error("facts-unreadable", format!("{what} `{shown}` is a directory, not a JSON file")));
+    }
+    if meta.len() > MAX_DOCUMENT {
+        return Err(Diagnostic::error(
+            "facts-too-large",
+            format!("{what} `{shown}` is {} bytes; gate reads fact documents of at most 1 GiB", meta.len()),
+        ));
+    }
+    let bytes = std::fs::read(path).map_err(|e| {
+        Diagnostic::error("facts-unreadable", format!("cannot read {what} `{shown}`: {}", io_reason(&e)))
+    })?;
+    let text = String::from_utf8_lossy(&bytes).into_owned();
+    let file = sources.add(SourceFile::new(shown.clone(), text));
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(Diagnostic::error("facts-empty", format!("{what} `{shown}` is empty"))
+            .help("an empty results file is evidence of nothing: check the step that writes it"));
+    }
+    match serde_json::from_slice::<serde_json::Value>(&bytes) {
+        Ok(j) => Ok((file, j)),
+        Err(e) => {
+            let f = sources.get(file);
+            let offset = f.map_or(0, |f| f.offset(e.line(), e.column()));
+            let message = e.to_string();
+            let reason = message.split(" at line ").next().unwrap_or(&message).to_string();
+            Err(Diagnostic::error("facts-json", format!("{what} `{shown}` is not valid JSON: {reason}"))
+                .at(Span::new(file, offset..offset + 1), reason))
+        }
+    }
+}
+
+fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => e.to_string().to_lowercase(),
+    }
+}
+
+/// Is `name` usable as a namespace name on the command line?
+pub fn check_namespace_name(name: &str) -> Result<(), String> {
+    let ok = name.chars().next().is_some_and(|c| c.is_ascii_lowercase() || c == '_')
+        && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+    if !ok {
+        return Err(format!("`{name}` is not a namespace name: use snake_case, e.g. `change`"));
+    }
+    if RESERVED.contains(&name) {
+        return Err(format!("`{name}` is a reserved word and cannot name a namespace"));
+    }
+    if name == "clock" {
+        return Err("`clock` comes from `--now` and `--tz`, not from a file".into());
+    }
+    Ok(())
+}
+
+/// Converts a parsed document for namespace `name`: gate's own are schema-checked.
+fn convert(name: &str, j: &serde_json::Value, file: FileId, prefix: &str, sources: &SourceMap) -> Result<Value, Vec<Diagnostic>> {
+    let Some(ns) = schema::namespace(name) else {
+        return Ok(json::plain(j));
+    };
+    json::typed_namespace(j, ns).map_err(|(errors, dropped)| {
+        let text = sources.get(file).map(|f| f.text.clone());
+        let mut diags: Vec<Diagnostic> = errors
+            .into_iter()
+            .map(|e| {
+                let full = format!("{prefix}{}", e.pointer);
+                let at = text.as_deref().and_then(|t| pointer::locate(t, &full)).unwrap_or(0);
+                let end = text.as_deref().map_or(at, |t| {
+                    t[at..].find([',', '\n', '}', ']']).map_or(t.len(), |n| at + n.max(1))
+                });
+                let mut d = Diagnostic::error(
+                    "fact-schema",
+                    format!("`{name}` facts at `{}`: {}", if e.pointer.is_empty() { "/" } else { &e.pointer }, e.message),
+                )
+                .at(Span::new(file, at..end.max(at + 1)), e.message.clone());
+                if let Some(h) = e.help {
+                    d = d.help(h);
+                }
+                d
+            })
+            .collect();
+        if dropped > 0 {
+            diags.push(Diagnostic::error("fact-schema", format!("… and {dropped} more problems in the `{name}` facts")));
+        }
+        diags
+    })
+}
+
+/// `--facts NAME=PATH`: mounts a JSON document as a namespace.
+pub fn mount(name: &str, path: &Path, sources: &mut SourceMap) -> Result<Namespace, Vec<Diagnostic>> {
+    check_namespace_name(name).map_err(|m| vec![Diagnostic::error("bad-namespace", m)])?;
+    let what = format!("the `{name}` facts");
+    let (file, j) = read_document(path, &what, sources).map_err(|d| vec![d])?;
+    let value = convert(name, &j, file, "", sources)?;
+    Ok(Namespace {
+        value,
+        origin: Origin::File { file, prefix: String::new() },
+    })
+}
+
+/// `--replay FILE`: every namespace of a saved `gate facts` document.
+pub fn replay(path: &Path, sources: &mut SourceMap) -> Result<Facts, Vec<Diagnostic>> {
+    let (file, j) = read_document(path, "the saved facts", sources).map_err(|d| vec![d])?;
+    let serde_json::Value::Object(map) = j else {
+        return Err(vec![Diagnostic::error(
+            "facts-json",
+            format!("the saved facts `{}` must be one JSON object with a key per namespace", path.display()),
+        )
+        .at(Span::new(file, 0..1), "not an object")]);
+    };
+    let mut facts = Facts::default();
+    let mut diags = Vec::new();
+    for (name, doc) in &map {
+        if name == "$gate" {
+            continue;
+        }
+        if name == "clock" {
+            match clock::from_saved(doc) {
+                Ok(ns) => facts.insert("clock", Namespace { value: ns, origin: Origin::File { file, prefix: "/clock".into() } }),
+                Err(m) => diags.push(Diagnostic::error("fact-schema", format!("the saved clock is unusable: {m}"))),
+            }
+            continue;
+        }
+        if let Err(m) = check_namespace_name(name) {
+            diags.push(Diagnostic::error("bad-namespace", m));
+            continue;
+        }
+        let prefix = format!("/{}", pointer::escape(name));
+        match convert(name, doc, file, &prefix, sources) {
+            Ok(value) => facts.insert(name.clone(), Namespace { value, origin: Origin::File { file, prefix } }),
+            Err(mut d) => diags.append(&mut d),
+        }
+    }
+    if diags.is_empty() { Ok(facts) } else { Err(diags) }
+}

@@ -1,0 +1,119 @@
+//! The plan file (`gate.toml`): which producers run on which inputs. This version reads the
+//! policy, the time zone and hand-made fact documents; any producer section it does not run yet
+//! is an error rather than a silently skipped step.
+
+use crate::diag::{Diagnostic, suggestion};
+use crate::span::{FileId, SourceFile, SourceMap, Span};
+use std::path::{Path, PathBuf};
+use toml::de::{DeTable, DeValue};
+
+/// A validated plan. Paths are resolved relative to the plan file.
+#[derive(Clone, Debug)]
+pub struct Plan {
+    pub file: FileId,
+    pub policy: Option<(PathBuf, Span)>,
+    pub timezone: Option<(String, Span)>,
+    /// `[facts]`: `NAME = "path.json"` mounts a JSON document, like `--facts NAME=PATH`.
+    pub facts: Vec<(String, PathBuf, Span)>,
+}
+
+const KEYS: &[&str] = &["policy", "timezone", "facts"];
+
+/// Producer sections of the plan contract that this version of gate does not run yet.
+const PRODUCERS: &[&str] = &[
+    "licenses", "source", "load", "security", "tests", "config", "data", "monitoring", "release",
+    "approvals", "build", "artifact", "step",
+];
+
+pub fn load(path: &Path, sources: &mut SourceMap) -> Result<Plan, Vec<Diagnostic>> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        vec![Diagnostic::error(
+            "plan-unreadable",
+            format!("cannot read the plan `{}`: {}", path.display(), e.to_string().to_lowercase()),
+        )]
+    })?;
+    let file = sources.add(SourceFile::new(path.display().to_string(), text.as_str()));
+    let dir = path.parent().unwrap_or(Path::new("")).to_path_buf();
+    let span = |r: std::ops::Range<usize>| Span::new(file, r);
+    let table = match DeTable::parse(&text) {
+        Ok(t) => t,
+        Err(e) => {
+            let at = e.span().unwrap_or(0..1);
+            return Err(vec![Diagnostic::error(
+                "plan-syntax",
+                format!("the plan `{}` is not valid TOML: {}", path.display(), e.message().trim()),
+            )
+            .at(span(at), "here")]);
+        }
+    };
+    let mut plan = Plan {
+        file,
+        policy: None,
+        timezone: None,
+        facts: Vec::new(),
+    };
+    let mut diags = Vec::new();
+    let string = |v: &DeValue, at: Span, key: &str, diags: &mut Vec<Diagnostic>| -> Option<String> {
+        match v.as_str() {
+            Some(s) => Some(s.to_string()),
+            None => {
+                diags.push(
+                    Diagnostic::error("plan-type", format!("`{key}` must be a string, not {}", v.type_str()))
+                        .at(at, "here"),
+                );
+                None
+            }
+        }
+    };
+    for (key, value) in table.get_ref() {
+        let k = key.get_ref().as_ref();
+        let kspan = span(key.span());
+        let vspan = span(value.span());
+        match k {
+            "policy" => {
+                if let Some(s) = string(value.get_ref(), vspan, k, &mut diags) {
+                    plan.policy = Some((dir.join(s), vspan));
+                }
+            }
+            "timezone" => {
+                if let Some(s) = string(value.get_ref(), vspan, k, &mut diags) {
+                    plan.timezone = Some((s, vspan));
+                }
+            }
+            "facts" => match value.get_ref().as_table() {
+                Some(t) => {
+                    for (name, p) in t {
+                        let at = span(p.span());
+                        if let Some(s) = string(p.get_ref(), at, name.get_ref(), &mut diags) {
+                            plan.facts.push((name.get_ref().to_string(), dir.join(s), at));
+                        }
+                    }
+                }
+                None => diags.push(
+                    Diagnostic::error("plan-type", "`facts` must be a table of `NAME = \"path.json\"`")
+                        .at(vspan, "here"),
+                ),
+            },
+            _ if PRODUCERS.contains(&k) => diags.push(
+                Diagnostic::error(
+                    "plan-unsupported",
+                    format!("the plan asks for the `{k}` producer, which this version of gate does not run yet"),
+                )
+                .at(kspan, "not run by this version")
+                .help(format!("pass facts made elsewhere with `--facts {k}=FILE`, or under `[facts]` in the plan")),
+            ),
+            _ => {
+                let mut all: Vec<&str> = KEYS.to_vec();
+                all.extend(PRODUCERS);
+                let help = suggestion(k, all.iter().copied())
+                    .unwrap_or_else(|| format!("the plan's keys are {}", all.join(", ")));
+                diags.push(
+                    Diagnostic::error("plan-unknown-key", format!("unknown plan key `{k}`"))
+                        .at(kspan, "unknown")
+                        .help(help),
+                );
+            }
+        }
+    }
+    if diags.is_empty() { Ok(plan) } else { Err(diags) }
+}
