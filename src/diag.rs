@@ -237,6 +237,9 @@ pub fn did_you_mean<'a>(
 }
 
 /// `did you mean `x`?` or nothing.
-pub fn suggestion<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
+pub fn suggestion<'a>(
+    wanted: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<String> {
     did_you_mean(wanted, candidates).map(|c| format!("did you mean `{c}`?"))
 }

@@ -66,10 +66,47 @@ pub struct Namespace {
 
 /// Words that cannot name a `let`, a `for` binding, a quantifier variable or a namespace.
 pub const RESERVED: &[&str] = &[
-    "policy", "version", "use", "let", "rule", "waive", "until", "by", "because", "for", "in",
-    "where", "require", "else", "forbid", "and", "or", "not", "any", "all", "count", "matches",
-    "allowed", "contains", "true", "false", "none", "monday", "tuesday", "wednesday", "thursday",
-    "friday", "saturday", "sunday", "info", "low", "medium", "high", "critical", "block", "warn",
+    "policy",
+    "version",
+    "use",
+    "let",
+    "rule",
+    "waive",
+    "until",
+    "by",
+    "because",
+    "for",
+    "in",
+    "where",
+    "require",
+    "else",
+    "forbid",
+    "and",
+    "or",
+    "not",
+    "any",
+    "all",
+    "count",
+    "matches",
+    "allowed",
+    "contains",
+    "true",
+    "false",
+    "none",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "info",
+    "low",
+    "medium",
+    "high",
+    "critical",
+    "block",
+    "warn",
 ];
 
 use FieldType as T;
@@ -77,9 +114,17 @@ use FieldType as T;
 const LICENSE_ID: &[Field] = &[
     f("id", T::Str, "SPDX license id"),
     f("name", T::Str, "full name of the license"),
-    f("osi_approved", T::Bool, "approved by the Open Source Initiative"),
+    f(
+        "osi_approved",
+        T::Bool,
+        "approved by the Open Source Initiative",
+    ),
     f("fsf_libre", T::Bool, "free/libre according to the FSF"),
-    f("category", T::Enum(LICENSE_CATEGORIES), "category from the organisation's license table"),
+    f(
+        "category",
+        T::Enum(LICENSE_CATEGORIES),
+        "category from the organisation's license table",
+    ),
 ];
 
 /// The license categories legal teams sort licenses into.
@@ -97,14 +142,38 @@ pub const LICENSE_CATEGORIES: &[&str] = &[
 const PACKAGE: &[Field] = &[
     f("name", T::Str, "package name"),
     f("version", T::Version, "package version (semver)"),
-    opt("license", T::License, "declared SPDX expression; none when the package declares none"),
-    f("license_ids", T::List(&T::Record(LICENSE_ID)), "each license id in the expression"),
-    f("license_source", T::Enum(&["manifest", "license-file", "sbom", "clarified", "none"]), "where the license came from"),
-    f("kind", T::Enum(&["normal", "build", "dev"]), "the strongest way any workspace member reaches it"),
+    opt(
+        "license",
+        T::License,
+        "declared SPDX expression; none when the package declares none",
+    ),
+    f(
+        "license_ids",
+        T::List(&T::Record(LICENSE_ID)),
+        "each license id in the expression",
+    ),
+    f(
+        "license_source",
+        T::Enum(&["manifest", "license-file", "sbom", "clarified", "none"]),
+        "where the license came from",
+    ),
+    f(
+        "kind",
+        T::Enum(&["normal", "build", "dev"]),
+        "the strongest way any workspace member reaches it",
+    ),
     f("workspace", T::Bool, "a member of the workspace"),
     f("direct", T::Bool, "a direct dependency of a member"),
-    f("path", T::Str, "shortest chain from a member, e.g. `app -> reqwest -> hyper`"),
-    f("source", T::Enum(&["registry", "git", "path"]), "where the package comes from"),
+    f(
+        "path",
+        T::Str,
+        "shortest chain from a member, e.g. `app -> reqwest -> hyper`",
+    ),
+    f(
+        "source",
+        T::Enum(&["registry", "git", "path"]),
+        "where the package comes from",
+    ),
     opt("purl", T::Str, "package URL"),
 ];
 
@@ -115,15 +184,27 @@ const LICENSE_SUMMARY: &[Field] = &[
 ];
 
 const LICENSES: &[Field] = &[
-    f("packages", T::List(&T::Record(PACKAGE)), "every package the release ships or builds with"),
-    f("summary", T::List(&T::Record(LICENSE_SUMMARY)), "one entry per license id"),
+    f(
+        "packages",
+        T::List(&T::Record(PACKAGE)),
+        "every package the release ships or builds with",
+    ),
+    f(
+        "summary",
+        T::List(&T::Record(LICENSE_SUMMARY)),
+        "one entry per license id",
+    ),
 ];
 
 const LOAD_REQUESTS: &[Field] = &[
     f("total", T::Number, "requests sent"),
     f("failed", T::Number, "requests that failed"),
     f("error_rate", T::Percent, "failed / total"),
-    f("dropped", T::Number, "iterations the generator could not start on time"),
+    f(
+        "dropped",
+        T::Number,
+        "iterations the generator could not start on time",
+    ),
     f("timeouts", T::Number, "requests that timed out"),
 ];
 
@@ -154,13 +235,25 @@ const WINDOW: &[Field] = &[
 const LOAD: &[Field] = &[
     f("tool", T::Str, "the load tool that produced the results"),
     f("duration", T::Duration, "how long the test ran"),
-    f("model", T::Enum(&["open", "closed"]), "open (arrival rate) or closed (virtual users) model"),
+    f(
+        "model",
+        T::Enum(&["open", "closed"]),
+        "open (arrival rate) or closed (virtual users) model",
+    ),
     opt("target_rate", T::Number, "requests per second asked for"),
     f("achieved_rate", T::Number, "requests per second achieved"),
     f("requests", T::Record(LOAD_REQUESTS), "request counts"),
     f("latency", T::Record(LATENCY), "latency percentiles"),
-    opt("co_corrected", T::Bool, "latency corrected for coordinated omission"),
-    f("endpoints", T::List(&T::Record(ENDPOINT)), "per-endpoint results"),
+    opt(
+        "co_corrected",
+        T::Bool,
+        "latency corrected for coordinated omission",
+    ),
+    f(
+        "endpoints",
+        T::List(&T::Record(ENDPOINT)),
+        "per-endpoint results",
+    ),
     f("windows", T::List(&T::Record(WINDOW)), "fixed time windows"),
 ];
 
@@ -169,7 +262,11 @@ const SECURITY_FINDING: &[Field] = &[
     f("rule", T::Str, "the scanner's rule or advisory id"),
     f("severity", T::Severity, "severity band"),
     f("message", T::Str, "what the scanner said"),
-    f("suppressed", T::Bool, "suppressed in the source or by the scanner's config"),
+    f(
+        "suppressed",
+        T::Bool,
+        "suppressed in the source or by the scanner's config",
+    ),
     opt("file", T::Str, "file the finding is in"),
     opt("line", T::Number, "1-based line"),
     opt("url", T::Str, "URL, for dynamic scans"),
@@ -196,8 +293,16 @@ const SCAN: &[Field] = &[
 ];
 
 const SECURITY: &[Field] = &[
-    f("findings", T::List(&T::Record(SECURITY_FINDING)), "every finding of every scanner"),
-    f("counts", T::Record(SECURITY_COUNTS), "unsuppressed findings by severity"),
+    f(
+        "findings",
+        T::List(&T::Record(SECURITY_FINDING)),
+        "every finding of every scanner",
+    ),
+    f(
+        "counts",
+        T::Record(SECURITY_COUNTS),
+        "unsuppressed findings by severity",
+    ),
     f("scans", T::List(&T::Record(SCAN)), "each scan that ran"),
 ];
 
@@ -236,11 +341,23 @@ const TESTS: &[Field] = &[
 ];
 
 const CLOCK: &[Field] = &[
-    f("now", T::DateTime, "the instant of the decision, in the policy's time zone"),
+    f(
+        "now",
+        T::DateTime,
+        "the instant of the decision, in the policy's time zone",
+    ),
     f("date", T::Date, "today's date in the policy's time zone"),
     f("time", T::Time, "the time of day in the policy's time zone"),
-    f("weekday", T::Weekday, "the day of the week in the policy's time zone"),
-    f("zone", T::Str, "the IANA time zone, e.g. `America/New_York`"),
+    f(
+        "weekday",
+        T::Weekday,
+        "the day of the week in the policy's time zone",
+    ),
+    f(
+        "zone",
+        T::Str,
+        "the IANA time zone, e.g. `America/New_York`",
+    ),
 ];
 
 /// gate's own namespaces. Any other name is a custom namespace of plain JSON.
@@ -316,18 +433,32 @@ pub fn json_schema() -> serde_json::Value {
         match ty {
             T::Bool => json!({"type": "boolean"}),
             T::Number => json!({"type": "number"}),
-            T::Percent => json!({"type": "number", "x-gate-type": "percent", "description": "a ratio: 1 is 100%"}),
+            T::Percent => {
+                json!({"type": "number", "x-gate-type": "percent", "description": "a ratio: 1 is 100%"})
+            }
             T::Str => json!({"type": "string"}),
             T::Enum(values) => json!({"type": "string", "enum": values}),
-            T::Duration => json!({"type": "string", "x-gate-type": "duration", "pattern": "^-?[0-9]+(\\.[0-9]+)?(ns|us|ms|s|m|h|d)$"}),
+            T::Duration => {
+                json!({"type": "string", "x-gate-type": "duration", "pattern": "^-?[0-9]+(\\.[0-9]+)?(ns|us|ms|s|m|h|d)$"})
+            }
             T::Size => json!({"type": "integer", "x-gate-type": "size", "description": "bytes"}),
             T::Date => json!({"type": "string", "format": "date"}),
             T::DateTime => json!({"type": "string", "format": "date-time"}),
-            T::Time => json!({"type": "string", "x-gate-type": "time", "pattern": "^[0-9]{2}:[0-9]{2}(:[0-9]{2})?$"}),
-            T::Weekday => json!({"type": "string", "enum": ["monday","tuesday","wednesday","thursday","friday","saturday","sunday"]}),
-            T::Severity => json!({"type": "string", "enum": ["info","low","medium","high","critical"]}),
-            T::Version => json!({"type": "string", "x-gate-type": "version", "description": "semver"}),
-            T::License => json!({"type": "string", "x-gate-type": "license", "description": "SPDX license expression"}),
+            T::Time => {
+                json!({"type": "string", "x-gate-type": "time", "pattern": "^[0-9]{2}:[0-9]{2}(:[0-9]{2})?$"})
+            }
+            T::Weekday => {
+                json!({"type": "string", "enum": ["monday","tuesday","wednesday","thursday","friday","saturday","sunday"]})
+            }
+            T::Severity => {
+                json!({"type": "string", "enum": ["info","low","medium","high","critical"]})
+            }
+            T::Version => {
+                json!({"type": "string", "x-gate-type": "version", "description": "semver"})
+            }
+            T::License => {
+                json!({"type": "string", "x-gate-type": "license", "description": "SPDX license expression"})
+            }
             T::List(inner) => json!({"type": "array", "items": field_schema(inner)}),
             T::Record(fields) => record_schema(fields),
             T::Any => json!({}),

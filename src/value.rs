@@ -269,7 +269,12 @@ pub fn duration_json(ns: Decimal) -> String {
 /// How a size reads in a message: binary units when exact, else decimal ones.
 pub fn size_text(bytes: Decimal) -> String {
     let abs = bytes.abs();
-    for (unit, n) in [("TiB", 1i64 << 40), ("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)] {
+    for (unit, n) in [
+        ("TiB", 1i64 << 40),
+        ("GiB", 1 << 30),
+        ("MiB", 1 << 20),
+        ("KiB", 1 << 10),
+    ] {
         let n = Decimal::from(n);
         if abs >= n && (bytes % n).is_zero() {
             return format!("{}{unit}", (bytes / n).normalize());

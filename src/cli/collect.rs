@@ -16,22 +16,31 @@ pub struct Collected {
     pub errors: Vec<Diagnostic>,
 }
 
-pub fn collect(args: &Sources, replay: Option<&Path>, policy: Option<&Path>, sources: &mut SourceMap) -> Collected {
+pub fn collect(
+    args: &Sources,
+    replay: Option<&Path>,
+    policy: Option<&Path>,
+    sources: &mut SourceMap,
+) -> Collected {
     let mut errors = Vec::new();
-    let plan_path = args
-        .plan
-        .clone()
-        .or_else(|| Path::new("gate.toml").is_file().then(|| PathBuf::from("gate.toml")));
-    let plan = plan_path.as_deref().and_then(|p| match plan::load(p, sources) {
-        Ok(plan) => Some(plan),
-        Err(mut d) => {
-            errors.append(&mut d);
-            None
-        }
+    let plan_path = args.plan.clone().or_else(|| {
+        Path::new("gate.toml")
+            .is_file()
+            .then(|| PathBuf::from("gate.toml"))
     });
-    let policy = policy
-        .map(Path::to_path_buf)
-        .or_else(|| plan.as_ref().and_then(|p| p.policy.as_ref().map(|(path, _)| path.clone())));
+    let plan = plan_path
+        .as_deref()
+        .and_then(|p| match plan::load(p, sources) {
+            Ok(plan) => Some(plan),
+            Err(mut d) => {
+                errors.append(&mut d);
+                None
+            }
+        });
+    let policy = policy.map(Path::to_path_buf).or_else(|| {
+        plan.as_ref()
+            .and_then(|p| p.policy.as_ref().map(|(path, _)| path.clone()))
+    });
 
     let mut facts = Facts::default();
     if let Some(path) = replay {
@@ -42,7 +51,12 @@ pub fn collect(args: &Sources, replay: Option<&Path>, policy: Option<&Path>, sou
     } else {
         let mut mounts: Vec<(String, PathBuf)> = plan
             .as_ref()
-            .map(|p| p.facts.iter().map(|(n, path, _)| (n.clone(), path.clone())).collect())
+            .map(|p| {
+                p.facts
+                    .iter()
+                    .map(|(n, path, _)| (n.clone(), path.clone()))
+                    .collect()
+            })
             .unwrap_or_default();
         for spec in &args.facts {
             match spec.split_once('=') {
@@ -52,8 +66,11 @@ pub fn collect(args: &Sources, replay: Option<&Path>, policy: Option<&Path>, sou
                     mounts.push((name.to_string(), PathBuf::from(path)));
                 }
                 _ => errors.push(
-                    Diagnostic::error("usage", format!("`--facts {spec}` is not of the form NAME=PATH"))
-                        .help("for example `--facts load=results/load.json`"),
+                    Diagnostic::error(
+                        "usage",
+                        format!("`--facts {spec}` is not of the form NAME=PATH"),
+                    )
+                    .help("for example `--facts load=results/load.json`"),
                 ),
             }
         }
@@ -67,16 +84,17 @@ pub fn collect(args: &Sources, replay: Option<&Path>, policy: Option<&Path>, sou
 
     // The clock: --now, else the saved clock of a replay, else the system clock; in --tz, else
     // the plan's zone, else the saved zone, else UTC.
-    let saved_zone = facts
-        .get("clock")
-        .and_then(|c| match &c.value {
-            gate::value::Value::Record(r) => r.get("zone").map(|z| z.to_string()),
-            _ => None,
-        });
+    let saved_zone = facts.get("clock").and_then(|c| match &c.value {
+        gate::value::Value::Record(r) => r.get("zone").map(|z| z.to_string()),
+        _ => None,
+    });
     let zone_name = args
         .tz
         .clone()
-        .or_else(|| plan.as_ref().and_then(|p| p.timezone.as_ref().map(|(z, _)| z.clone())))
+        .or_else(|| {
+            plan.as_ref()
+                .and_then(|p| p.timezone.as_ref().map(|(z, _)| z.clone()))
+        })
         .or(saved_zone)
         .unwrap_or_else(|| "UTC".into());
     let mut clock_out = None;
@@ -102,7 +120,11 @@ pub fn collect(args: &Sources, replay: Option<&Path>, policy: Option<&Path>, sou
                     .get("clock")
                     .filter(|_| args.now.is_none())
                     .map(|c| c.origin.clone())
-                    .unwrap_or(Origin::Builtin(if args.now.is_some() { "--now" } else { "the system clock" }));
+                    .unwrap_or(Origin::Builtin(if args.now.is_some() {
+                        "--now"
+                    } else {
+                        "the system clock"
+                    }));
                 facts.insert(
                     "clock",
                     Namespace {
@@ -116,8 +138,11 @@ pub fn collect(args: &Sources, replay: Option<&Path>, policy: Option<&Path>, sou
     }
     if policy.is_none() && errors.is_empty() {
         errors.push(
-            Diagnostic::error("usage", "no policy to check: name a `.gate` file, or set `policy` in the plan")
-                .help("run `gate check policies/release.gate`"),
+            Diagnostic::error(
+                "usage",
+                "no policy to check: name a `.gate` file, or set `policy` in the plan",
+            )
+            .help("run `gate check policies/release.gate`"),
         );
     }
     Collected {

@@ -36,8 +36,13 @@ fn usage_error(argv: &[OsString], e: clap::Error) -> u8 {
         let _ = e.print();
         return 0;
     }
-    let args: Vec<String> = argv.iter().map(|a| a.to_string_lossy().into_owned()).collect();
-    let wants_json = args.windows(2).any(|w| w[0] == "--format" && w[1] == "json")
+    let args: Vec<String> = argv
+        .iter()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    let wants_json = args
+        .windows(2)
+        .any(|w| w[0] == "--format" && w[1] == "json")
         || args.iter().any(|a| a == "--format=json");
     if wants_json {
         let message = e
@@ -77,14 +82,22 @@ impl Reader for FsReader {
             return Err("it is a directory".into());
         }
         if meta.len() > MAX_POLICY {
-            return Err(format!("it is {} bytes; policy files are at most 16 MiB", meta.len()));
+            return Err(format!(
+                "it is {} bytes; policy files are at most 16 MiB",
+                meta.len()
+            ));
         }
         let bytes = std::fs::read(path).map_err(|e| e.to_string().to_lowercase())?;
         let text = String::from_utf8(bytes).map_err(|e| {
             let at = e.utf8_error().valid_up_to();
             let before = &e.as_bytes()[..at];
             let line = before.iter().filter(|b| **b == b'\n').count() + 1;
-            let column = at - before.iter().rposition(|b| *b == b'\n').map_or(0, |p| p + 1) + 1;
+            let column = at
+                - before
+                    .iter()
+                    .rposition(|b| *b == b'\n')
+                    .map_or(0, |p| p + 1)
+                + 1;
             format!("it is not UTF-8 text (invalid byte at line {line}, column {column})")
         })?;
         let key = std::fs::canonicalize(path)
@@ -96,8 +109,13 @@ impl Reader for FsReader {
 
 fn out(text: &str, output: Option<&Path>) -> Result<(), String> {
     match output {
-        Some(path) => std::fs::write(path, text)
-            .map_err(|e| format!("cannot write the report to `{}`: {}", path.display(), e.to_string().to_lowercase())),
+        Some(path) => std::fs::write(path, text).map_err(|e| {
+            format!(
+                "cannot write the report to `{}`: {}",
+                path.display(),
+                e.to_string().to_lowercase()
+            )
+        }),
         None => {
             let mut stdout = std::io::stdout().lock();
             stdout
@@ -122,7 +140,12 @@ fn use_color(choice: Color, stream_is_tty: bool) -> bool {
 
 fn run_check(a: CheckArgs) -> u8 {
     let mut sources = SourceMap::default();
-    let collected = collect::collect(&a.sources, a.replay.as_deref(), a.policy.as_deref(), &mut sources);
+    let collected = collect::collect(
+        &a.sources,
+        a.replay.as_deref(),
+        a.policy.as_deref(),
+        &mut sources,
+    );
     let mut problems = collected.errors;
     let mut outcome = None;
     let mut policy_info = None;
@@ -138,9 +161,18 @@ fn run_check(a: CheckArgs) -> u8 {
             version: policy.version.clone(),
             file: path.display().to_string(),
         });
-        docs = policy.rules.iter().map(|r| (r.name.clone(), r.doc.clone())).collect();
+        docs = policy
+            .rules
+            .iter()
+            .map(|r| (r.name.clone(), r.doc.clone()))
+            .collect();
         if !problems.iter().any(Diagnostic::is_error) {
-            outcome = Some(evaluate(&policy, &collected.facts, &sources, std::mem::take(&mut problems)));
+            outcome = Some(evaluate(
+                &policy,
+                &collected.facts,
+                &sources,
+                std::mem::take(&mut problems),
+            ));
         }
     }
     let outcome = outcome.unwrap_or_else(|| Outcome {
@@ -149,8 +181,15 @@ fn run_check(a: CheckArgs) -> u8 {
         errors: problems,
         rules: docs.len(),
     });
-    let doc_of = |rule: &str| docs.iter().find(|(n, _)| n == rule).and_then(|(_, d)| d.clone());
-    let clock = collected.clock.as_ref().map(|(now, zone)| ClockInfo::new(now, zone));
+    let doc_of = |rule: &str| {
+        docs.iter()
+            .find(|(n, _)| n == rule)
+            .and_then(|(_, d)| d.clone())
+    };
+    let clock = collected
+        .clock
+        .as_ref()
+        .map(|(now, zone)| ClockInfo::new(now, zone));
     let rep = report::build(&outcome, policy_info, clock, &doc_of, &sources);
     let code = outcome.verdict.exit_code();
     let written = match a.format {
@@ -160,7 +199,10 @@ fn run_check(a: CheckArgs) -> u8 {
             let tty = a.output.is_none() && std::io::stdout().is_terminal();
             let color = use_color(a.color, tty);
             let diagnostics = render(&outcome.errors, &sources, color);
-            out(&human::render(&rep, &diagnostics, human::Style { color }), a.output.as_deref())
+            out(
+                &human::render(&rep, &diagnostics, human::Style { color }),
+                a.output.as_deref(),
+            )
         }
     };
     match written {

@@ -75,7 +75,9 @@ impl Ctx<'_> {
                         let hit = items.and_then(|items| {
                             items.iter().find_map(|item| {
                                 frame.set(*slot, item.clone(), None);
-                                let ok = filter.as_ref().map(|f| self.truth(f, frame).ok() == Some(want));
+                                let ok = filter
+                                    .as_ref()
+                                    .map(|f| self.truth(f, frame).ok() == Some(want));
                                 (ok == Some(true)).then(|| quoted(item))
                             })
                         });
@@ -102,15 +104,25 @@ impl Ctx<'_> {
                     },
                 };
                 if allowance.allowed {
-                    format!("{name} = {license}, allowed through {}", allowance.satisfied_by.join(" AND "))
+                    format!(
+                        "{name} = {license}, allowed through {}",
+                        allowance.satisfied_by.join(" AND ")
+                    )
                 } else {
-                    format!("{name} = {license}: {} is not allowed", allowance.not_allowed.join(", "))
+                    format!(
+                        "{name} = {license}: {} is not allowed",
+                        allowance.not_allowed.join(", ")
+                    )
                 }
             }
             Node::Matches { lhs, regex } => {
                 let v = show(self, lhs, frame);
                 let verb = if was { "matches" } else { "does not match" };
-                format!("{} = {v}, which {verb} `{}`", self.text(lhs), regex.as_str())
+                format!(
+                    "{} = {v}, which {verb} `{}`",
+                    self.text(lhs),
+                    regex.as_str()
+                )
             }
             _ => self.fallback(e, was),
         }

@@ -36,14 +36,16 @@ impl Ctx<'_> {
     pub(super) fn truth(&self, e: &Expr, f: &mut Frame) -> Result<bool, EvalError> {
         match self.eval(e, f)? {
             Value::Bool(b) => Ok(b),
-            Value::None => Err(self.fail(
-                e,
-                format!("`{}` is none, not true or false", self.text(e)),
-            )
-            .help("test it first: `x != none and …`")),
+            Value::None => Err(self
+                .fail(e, format!("`{}` is none, not true or false", self.text(e)))
+                .help("test it first: `x != none and …`")),
             other => Err(self.fail(
                 e,
-                format!("`{}` is {}, not true or false", self.text(e), kind_name(&other)),
+                format!(
+                    "`{}` is {}, not true or false",
+                    self.text(e),
+                    kind_name(&other)
+                ),
             )),
         }
     }
@@ -94,12 +96,18 @@ impl Ctx<'_> {
                 match (&b, &i) {
                     (Value::List(items), Value::Number(n)) => {
                         let at = n.trunc();
-                        let idx = usize::try_from(at.mantissa()).ok().filter(|_| at == *n && at.scale() == 0);
+                        let idx = usize::try_from(at.mantissa())
+                            .ok()
+                            .filter(|_| at == *n && at.scale() == 0);
                         match idx.and_then(|i| items.get(i)) {
                             Some(v) => Ok(v.clone()),
                             None => Err(self.fail(
                                 e,
-                                format!("`{}` has {} elements; there is no element {n}", self.text(base), items.len()),
+                                format!(
+                                    "`{}` has {} elements; there is no element {n}",
+                                    self.text(base),
+                                    items.len()
+                                ),
                             )),
                         }
                     }
@@ -128,10 +136,10 @@ impl Ctx<'_> {
                 let mut out = Vec::new();
                 for item in items.iter() {
                     f.set(*slot, item.clone(), None);
-                    if let Some(w) = filter {
-                        if !self.truth(w, f)? {
-                            continue;
-                        }
+                    if let Some(w) = filter
+                        && !self.truth(w, f)?
+                    {
+                        continue;
                     }
                     out.push(self.eval(elem, f)?);
                 }
@@ -215,7 +223,11 @@ impl Ctx<'_> {
                 Value::None => Err(self.none_misuse(lhs, "matches")),
                 other => Err(self.fail(
                     e,
-                    format!("`matches` needs a string, but `{}` is {}", self.text(lhs), kind_name(&other)),
+                    format!(
+                        "`matches` needs a string, but `{}` is {}",
+                        self.text(lhs),
+                        kind_name(&other)
+                    ),
                 )),
             },
             Node::AllowedBy { lhs, list } => {
@@ -250,7 +262,11 @@ impl Ctx<'_> {
             Value::Malformed(m) => Err(self.fail(e, format!("`{}`: {}", self.text(e), m.why))),
             other => Err(self.fail(
                 e,
-                format!("`allowed by` needs a license, but `{}` is {}", self.text(e), kind_name(&other)),
+                format!(
+                    "`allowed by` needs a license, but `{}` is {}",
+                    self.text(e),
+                    kind_name(&other)
+                ),
             )),
         }
     }
@@ -264,7 +280,10 @@ impl Ctx<'_> {
                 other => {
                     return Err(self.fail(
                         e,
-                        format!("an `allowed by` list holds license ids, not {}", kind_name(other)),
+                        format!(
+                            "an `allowed by` list holds license ids, not {}",
+                            kind_name(other)
+                        ),
                     ));
                 }
             }
@@ -272,9 +291,22 @@ impl Ctx<'_> {
         AllowList::new(entries.iter().map(String::as_str)).map_err(|problems| {
             let detail = problems
                 .first()
-                .map(|(i, err)| format!("entry {} `{}`: {}", i + 1, entries.get(*i).map_or("", String::as_str), err.message))
+                .map(|(i, err)| {
+                    format!(
+                        "entry {} `{}`: {}",
+                        i + 1,
+                        entries.get(*i).map_or("", String::as_str),
+                        err.message
+                    )
+                })
                 .unwrap_or_default();
-            self.fail(e, format!("`{}` is not a list of single license terms: {detail}", self.text(e)))
+            self.fail(
+                e,
+                format!(
+                    "`{}` is not a list of single license terms: {detail}",
+                    self.text(e)
+                ),
+            )
         })
     }
 
@@ -284,14 +316,19 @@ impl Ctx<'_> {
                 Some(v) => Ok(v.clone()),
                 None => Err(self.missing(e, base, name)),
             },
-            Value::None => Err(self.fail(
-                e,
-                format!("`{}` is none, so it has no field `{name}`", self.text(base)),
-            )
-            .help("test it first: `x != none and …`")),
+            Value::None => Err(self
+                .fail(
+                    e,
+                    format!("`{}` is none, so it has no field `{name}`", self.text(base)),
+                )
+                .help("test it first: `x != none and …`")),
             other => Err(self.fail(
                 e,
-                format!("`{}` is {}, which has no field `{name}`", self.text(base), kind_name(other)),
+                format!(
+                    "`{}` is {}, which has no field `{name}`",
+                    self.text(base),
+                    kind_name(other)
+                ),
             )),
         }
     }
@@ -323,20 +360,32 @@ impl Ctx<'_> {
             (Div, Size(x), Number(y)) => Size(div(*x, *y)?),
             (Div, Duration(x), Duration(y)) | (Div, Size(x), Size(y)) => Number(div(*x, *y)?),
             (_, None, _) | (_, _, None) => {
-                return Err(self.fail(e, format!("`{}` uses none in arithmetic", self.text(e)))
+                return Err(self
+                    .fail(e, format!("`{}` uses none in arithmetic", self.text(e)))
                     .help("test it first: `x != none and …`"));
             }
             _ => {
                 return Err(self.fail(
                     e,
-                    format!("cannot apply `{}` to {} and {}", op.symbol(), kind_name(&a), kind_name(&b)),
+                    format!(
+                        "cannot apply `{}` to {} and {}",
+                        op.symbol(),
+                        kind_name(&a),
+                        kind_name(&b)
+                    ),
                 ));
             }
         };
         Ok(r)
     }
 
-    pub(super) fn compare(&self, e: &Expr, op: CmpOp, a: &Value, b: &Value) -> Result<bool, EvalError> {
+    pub(super) fn compare(
+        &self,
+        e: &Expr,
+        op: CmpOp,
+        a: &Value,
+        b: &Value,
+    ) -> Result<bool, EvalError> {
         let ord = |x: &Value, y: &Value| order(x, y).map_err(|err| self.incomparable(e, err));
         Ok(match op {
             CmpOp::Eq => equal(a, b).map_err(|err| self.incomparable(e, err))?,
@@ -352,7 +401,9 @@ impl Ctx<'_> {
             CmpOp::Contains => match (a, b) {
                 (Value::Str(s), Value::Str(t)) => s.contains(&**t),
                 (Value::List(_), _) => self.member(e, b, a)?,
-                (Value::None, _) => return Err(self.fail(e, format!("`{}`: none contains nothing", self.text(e)))),
+                (Value::None, _) => {
+                    return Err(self.fail(e, format!("`{}`: none contains nothing", self.text(e))));
+                }
                 _ => {
                     return Err(self.fail(
                         e,
@@ -375,7 +426,8 @@ impl Ctx<'_> {
             }
             Value::Range(r) => {
                 let (lo, hi) = (&r.0, &r.1);
-                let ord = |p: &Value, q: &Value| order(p, q).map_err(|err| self.incomparable(e, err));
+                let ord =
+                    |p: &Value, q: &Value| order(p, q).map_err(|err| self.incomparable(e, err));
                 let above = ord(x, lo)? != Ordering::Less;
                 let below = ord(x, hi)? != Ordering::Greater;
                 // A range of times whose ends are reversed wraps past midnight.
@@ -402,7 +454,12 @@ impl Ctx<'_> {
         let want = |i: usize, what: &str, v: &Value| {
             self.fail(
                 arg(i),
-                format!("`{}` needs {what}, but `{}` is {}", func.name(), self.text(arg(i)), kind_name(v)),
+                format!(
+                    "`{}` needs {what}, but `{}` is {}",
+                    func.name(),
+                    self.text(arg(i)),
+                    kind_name(v)
+                ),
             )
         };
         let first = values.first().cloned().unwrap_or(Value::None);
@@ -425,8 +482,17 @@ impl Ctx<'_> {
                     for item in items.iter() {
                         acc = Some(match acc {
                             None => match item {
-                                Value::Number(_) | Value::Duration(_) | Value::Size(_) | Value::Percent(_) => item.clone(),
-                                v => return Err(want(0, "a list of numbers, durations, sizes or percents", v)),
+                                Value::Number(_)
+                                | Value::Duration(_)
+                                | Value::Size(_)
+                                | Value::Percent(_) => item.clone(),
+                                v => {
+                                    return Err(want(
+                                        0,
+                                        "a list of numbers, durations, sizes or percents",
+                                        v,
+                                    ));
+                                }
                             },
                             Some(Value::Percent(x)) => match item {
                                 Value::Percent(y) => Value::Percent(x + y),
@@ -447,7 +513,11 @@ impl Ctx<'_> {
                             None => item,
                             Some(b) => {
                                 let o = order(item, b).map_err(|err| self.incomparable(e, err))?;
-                                let better = if func == Func::Min { o == Ordering::Less } else { o == Ordering::Greater };
+                                let better = if func == Func::Min {
+                                    o == Ordering::Less
+                                } else {
+                                    o == Ordering::Greater
+                                };
                                 if better { item } else { b }
                             }
                         });
@@ -457,7 +527,11 @@ impl Ctx<'_> {
                         None => {
                             return Err(self.fail(
                                 e,
-                                format!("`{}` of an empty list: `{}` has no elements", func.name(), self.text(arg(0))),
+                                format!(
+                                    "`{}` of an empty list: `{}` has no elements",
+                                    func.name(),
+                                    self.text(arg(0))
+                                ),
                             ));
                         }
                     }

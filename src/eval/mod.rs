@@ -176,7 +176,12 @@ const MAX_ERRORS_PER_RULE: usize = 5;
 
 /// Evaluates every rule and waiver. `load_errors` are the problems found before evaluation;
 /// any of them makes the verdict `error`, whatever else is found.
-pub fn evaluate(policy: &Policy, facts: &Facts, sources: &SourceMap, load_errors: Vec<Diagnostic>) -> Outcome {
+pub fn evaluate(
+    policy: &Policy,
+    facts: &Facts,
+    sources: &SourceMap,
+    load_errors: Vec<Diagnostic>,
+) -> Outcome {
     let ctx = Ctx {
         policy,
         sources,
@@ -219,7 +224,9 @@ impl<'a> Ctx<'a> {
                     || format!("mount it with `--facts {name}=FILE`"),
                     |n| format!("produce it with {}", n.produced_by),
                 );
-                Err(self.fail(e, format!("no `{name}` facts were produced")).help(how))
+                Err(self
+                    .fail(e, format!("no `{name}` facts were produced"))
+                    .help(how))
             }
         }
     }
@@ -240,12 +247,18 @@ impl<'a> Ctx<'a> {
             })
             .unwrap_or_default();
         let how = schema::namespace(ns).map_or_else(
-            || "add it to the document, or guard the read with a condition that does not need it".to_string(),
+            || {
+                "add it to the document, or guard the read with a condition that does not need it"
+                    .to_string()
+            },
             |n| format!("the `{ns}` producer fills it: {}", n.produced_by),
         );
         self.fail(
             e,
-            format!("`{root}` is not in the facts: `{}`{where_from} has no field `{name}`", self.text(base)),
+            format!(
+                "`{root}` is not in the facts: `{}`{where_from} has no field `{name}`",
+                self.text(base)
+            ),
         )
         .help(how)
     }
@@ -262,7 +275,12 @@ impl<'a> Ctx<'a> {
         .clone()
     }
 
-    fn run_rule(&self, ri: usize, rule: &RuleDef, now: Option<&jiff::Zoned>) -> (Vec<Finding>, Vec<Diagnostic>) {
+    fn run_rule(
+        &self,
+        ri: usize,
+        rule: &RuleDef,
+        now: Option<&jiff::Zoned>,
+    ) -> (Vec<Finding>, Vec<Diagnostic>) {
         let waivers: Vec<(usize, &crate::policy::ir::WaiverDef)> = self
             .policy
             .waivers
@@ -276,7 +294,10 @@ impl<'a> Ctx<'a> {
             .fold(rule.slots, usize::max);
         let mut run = RuleRun {
             rule,
-            waivers: waivers.iter().map(|(_, w)| (*w, active(w.until, now), false)).collect(),
+            waivers: waivers
+                .iter()
+                .map(|(_, w)| (*w, active(w.until, now), false))
+                .collect(),
             findings: Vec::new(),
             errors: Vec::new(),
             dropped: 0,
@@ -315,10 +336,11 @@ impl<'a> Ctx<'a> {
                     format!("the waiver of `{}` by {} matched no finding: remove it, or check its `where`", rule.name, w.by),
                 ));
             }
-            if let Some(today) = today {
-                if let Ok(limit) = today.checked_add(jiff::Span::new().years(1)) {
-                    if w.until > limit {
-                        findings.push(note(
+            if let Some(today) = today
+                && let Ok(limit) = today.checked_add(jiff::Span::new().years(1))
+                && w.until > limit
+            {
+                findings.push(note(
                             FindingKind::WaiverTooLong,
                             Level::Warn,
                             format!(
@@ -326,11 +348,13 @@ impl<'a> Ctx<'a> {
                                 rule.name, w.by, w.until
                             ),
                         ));
-                    }
-                }
             }
         }
-        let mut errors: Vec<Diagnostic> = run.errors.into_iter().map(|e| e.into_diagnostic(&rule.name)).collect();
+        let mut errors: Vec<Diagnostic> = run
+            .errors
+            .into_iter()
+            .map(|e| e.into_diagnostic(&rule.name))
+            .collect();
         if run.dropped > 0 {
             errors.push(Diagnostic::error(
                 "eval",
@@ -351,7 +375,11 @@ impl<'a> Ctx<'a> {
             Ok((other, _)) => {
                 let err = self.fail(
                     &clause.collection,
-                    format!("`{}` is {}, not a list", self.text(&clause.collection), crate::value::kind_name(&other)),
+                    format!(
+                        "`{}` is {}, not a list",
+                        self.text(&clause.collection),
+                        crate::value::kind_name(&other)
+                    ),
                 );
                 run.error(err);
                 return;

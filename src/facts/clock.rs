@@ -12,8 +12,10 @@ pub fn zone(name: &str) -> Result<TimeZone, String> {
     }
     TimeZone::get(name).map_err(|_| {
         let names: Vec<String> = jiff::tz::db().available().map(|n| n.to_string()).collect();
-        let hint = crate::diag::suggestion(name, names.iter().map(String::as_str))
-            .unwrap_or_else(|| "use an IANA time zone name such as `America/New_York` or `UTC`".into());
+        let hint =
+            crate::diag::suggestion(name, names.iter().map(String::as_str)).unwrap_or_else(|| {
+                "use an IANA time zone name such as `America/New_York` or `UTC`".into()
+            });
         format!("`{name}` is not a known time zone; {hint}")
     })
 }
@@ -33,7 +35,10 @@ pub fn facts(now: &Zoned, zone_name: &str) -> Value {
         (Arc::from("now"), Value::DateTime(Arc::new(now.clone()))),
         (Arc::from("date"), Value::Date(now.date())),
         (Arc::from("time"), Value::Time(now.time())),
-        (Arc::from("weekday"), Value::Weekday(Weekday::from_jiff(now.weekday()))),
+        (
+            Arc::from("weekday"),
+            Value::Weekday(Weekday::from_jiff(now.weekday())),
+        ),
         (Arc::from("zone"), Value::Str(Arc::from(zone_name))),
     ];
     Value::Record(Arc::new(Record { fields }))
@@ -52,7 +57,10 @@ pub fn now_of(clock: &Value) -> Option<Zoned> {
 
 /// A clock saved by `gate facts`: `now` with its offset, read again in its `zone`.
 pub fn from_saved(doc: &serde_json::Value) -> Result<Value, String> {
-    let now = doc.get("now").and_then(|v| v.as_str()).ok_or("it has no `now`")?;
+    let now = doc
+        .get("now")
+        .and_then(|v| v.as_str())
+        .ok_or("it has no `now`")?;
     let zone_name = doc.get("zone").and_then(|v| v.as_str()).unwrap_or("UTC");
     let ts = parse_now(now)?;
     let tz = zone(zone_name)?;

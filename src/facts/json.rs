@@ -72,7 +72,11 @@ impl Typer {
 
     fn record(&mut self, j: &J, fields: &'static [Field], ptr: &str) -> Value {
         let J::Object(map) = j else {
-            return self.err(ptr, format!("expected an object, found {}", json_kind(j)), None);
+            return self.err(
+                ptr,
+                format!("expected an object, found {}", json_kind(j)),
+                None,
+            );
         };
         let mut out = Vec::with_capacity(map.len());
         for (k, v) in map {
@@ -144,9 +148,8 @@ impl Typer {
                 if values.contains(&s.as_str()) {
                     Value::Str(Arc::from(s.as_str()))
                 } else {
-                    let help = suggestion(s, values.iter().copied()).or_else(|| {
-                        Some(format!("the values are {}", values.join(", ")))
-                    });
+                    let help = suggestion(s, values.iter().copied())
+                        .or_else(|| Some(format!("the values are {}", values.join(", "))));
                     self.err(ptr, format!("`{s}` is not one of the allowed values"), help)
                 }
             }
@@ -283,13 +286,13 @@ mod tests {
     #[test]
     fn wrong_types_and_unknown_fields_are_located() {
         let Err((errors, _)) =
-            load_ns(r#"{"latency": {"p99": 312, "p98": "1ms"}, "model": "opne"}"#)
+            load_ns(r#"{"latency": {"p99": 312, "p9999": "1ms"}, "model": "opne"}"#)
         else {
             unreachable!("should fail")
         };
         let pointers: Vec<&str> = errors.iter().map(|e| e.pointer.as_str()).collect();
-        assert_eq!(pointers, ["/latency/p99", "/latency/p98", "/model"]);
-        assert_eq!(errors[1].help.as_deref(), Some("did you mean `p99`?"));
+        assert_eq!(pointers, ["/latency/p99", "/latency/p9999", "/model"]);
+        assert_eq!(errors[1].help.as_deref(), Some("did you mean `p999`?"));
         assert_eq!(errors[2].help.as_deref(), Some("did you mean `open`?"));
     }
 

@@ -6,8 +6,8 @@ pub mod json;
 pub mod pointer;
 
 use crate::diag::Diagnostic;
-use crate::schema::RESERVED;
 use crate::schema;
+use crate::schema::RESERVED;
 use crate::span::{FileId, SourceFile, SourceMap, Span};
 use crate::value::{Value, to_json};
 use std::collections::BTreeMap;
@@ -51,7 +51,15 @@ impl Facts {
             out.insert(name.clone(), to_json(&ns.value));
             let origin = match &ns.origin {
                 Origin::File { file, prefix } => {
-                    format!("{}{}", sources.name(*file), if prefix.is_empty() { String::new() } else { format!("#{prefix}") })
+                    format!(
+                        "{}{}",
+                        sources.name(*file),
+                        if prefix.is_empty() {
+                            String::new()
+                        } else {
+                            format!("#{prefix}")
+                        }
+                    )
                 }
                 Origin::Builtin(what) => (*what).to_string(),
             };
@@ -68,28 +76,47 @@ impl Facts {
 /// Largest fact document gate reads: beyond it the run fails rather than exhausting memory.
 const MAX_DOCUMENT: u64 = 1 << 30;
 
-fn read_document(path: &Path, what: &str, sources: &mut SourceMap) -> Result<(FileId, serde_json::Value), Diagnostic> {
+fn read_document(
+    path: &Path,
+    what: &str,
+    sources: &mut SourceMap,
+) -> Result<(FileId, serde_json::Value), Diagnostic> {
     let shown = path.display().to_string();
     let meta = std::fs::metadata(path).map_err(|e| {
-        Diagnostic::error("facts-unreadable", format!("cannot read {what} `{shown}`: {}", io_reason(&e)))
+        Diagnostic::error(
+            "facts-unreadable",
+            format!("cannot read {what} `{shown}`: {}", io_reason(&e)),
+        )
     })?;
     if meta.is_dir() {
-        return Err(Diagnostic::error("facts-unreadable", format!("{what} `{shown}` is a directory, not a JSON file")));
+        return Err(Diagnostic::error(
+            "facts-unreadable",
+            format!("{what} `{shown}` is a directory, not a JSON file"),
+        ));
     }
     if meta.len() > MAX_DOCUMENT {
         return Err(Diagnostic::error(
             "facts-too-large",
-            format!("{what} `{shown}` is {} bytes; gate reads fact documents of at most 1 GiB", meta.len()),
+            format!(
+                "{what} `{shown}` is {} bytes; gate reads fact documents of at most 1 GiB",
+                meta.len()
+            ),
         ));
     }
     let bytes = std::fs::read(path).map_err(|e| {
-        Diagnostic::error("facts-unreadable", format!("cannot read {what} `{shown}`: {}", io_reason(&e)))
+        Diagnostic::error(
+            "facts-unreadable",
+            format!("cannot read {what} `{shown}`: {}", io_reason(&e)),
+        )
     })?;
     let text = String::from_utf8_lossy(&bytes).into_owned();
     let file = sources.add(SourceFile::new(shown.clone(), text));
     if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Err(Diagnostic::error("facts-empty", format!("{what} `{shown}` is empty"))
-            .help("an empty results file is evidence of nothing: check the step that writes it"));
+        return Err(
+            Diagnostic::error("facts-empty", format!("{what} `{shown}` is empty")).help(
+                "an empty results file is evidence of nothing: check the step that writes it",
+            ),
+        );
     }
     match serde_json::from_slice::<serde_json::Value>(&bytes) {
         Ok(j) => Ok((file, j)),
@@ -97,9 +124,16 @@ fn read_document(path: &Path, what: &str, sources: &mut SourceMap) -> Result<(Fi
             let f = sources.get(file);
             let offset = f.map_or(0, |f| f.offset(e.line(), e.column()));
             let message = e.to_string();
-            let reason = message.split(" at line ").next().unwrap_or(&message).to_string();
-            Err(Diagnostic::error("facts-json", format!("{what} `{shown}` is not valid JSON: {reason}"))
-                .at(Span::new(file, offset..offset + 1), reason))
+            let reason = message
+                .split(" at line ")
+                .next()
+                .unwrap_or(&message)
+                .to_string();
+            Err(Diagnostic::error(
+                "facts-json",
+                format!("{what} `{shown}` is not valid JSON: {reason}"),
+            )
+            .at(Span::new(file, offset..offset + 1), reason))
         }
     }
 }
@@ -114,13 +148,22 @@ fn io_reason(e: &std::io::Error) -> String {
 
 /// Is `name` usable as a namespace name on the command line?
 pub fn check_namespace_name(name: &str) -> Result<(), String> {
-    let ok = name.chars().next().is_some_and(|c| c.is_ascii_lowercase() || c == '_')
-        && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+    let ok = name
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_lowercase() || c == '_')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
     if !ok {
-        return Err(format!("`{name}` is not a namespace name: use snake_case, e.g. `change`"));
+        return Err(format!(
+            "`{name}` is not a namespace name: use snake_case, e.g. `change`"
+        ));
     }
     if RESERVED.contains(&name) {
-        return Err(format!("`{name}` is a reserved word and cannot name a namespace"));
+        return Err(format!(
+            "`{name}` is a reserved word and cannot name a namespace"
+        ));
     }
     if name == "clock" {
         return Err("`clock` comes from `--now` and `--tz`, not from a file".into());
@@ -129,7 +172,13 @@ pub fn check_namespace_name(name: &str) -> Result<(), String> {
 }
 
 /// Converts a parsed document for namespace `name`: gate's own are schema-checked.
-fn convert(name: &str, j: &serde_json::Value, file: FileId, prefix: &str, sources: &SourceMap) -> Result<Value, Vec<Diagnostic>> {
+fn convert(
+    name: &str,
+    j: &serde_json::Value,
+    file: FileId,
+    prefix: &str,
+    sources: &SourceMap,
+) -> Result<Value, Vec<Diagnostic>> {
     let Some(ns) = schema::namespace(name) else {
         return Ok(json::plain(j));
     };
@@ -139,13 +188,26 @@ fn convert(name: &str, j: &serde_json::Value, file: FileId, prefix: &str, source
             .into_iter()
             .map(|e| {
                 let full = format!("{prefix}{}", e.pointer);
-                let at = text.as_deref().and_then(|t| pointer::locate(t, &full)).unwrap_or(0);
+                let at = text
+                    .as_deref()
+                    .and_then(|t| pointer::locate(t, &full))
+                    .unwrap_or(0);
                 let end = text.as_deref().map_or(at, |t| {
-                    t[at..].find([',', '\n', '}', ']']).map_or(t.len(), |n| at + n.max(1))
+                    t[at..]
+                        .find([',', '\n', '}', ']'])
+                        .map_or(t.len(), |n| at + n.max(1))
                 });
                 let mut d = Diagnostic::error(
                     "fact-schema",
-                    format!("`{name}` facts at `{}`: {}", if e.pointer.is_empty() { "/" } else { &e.pointer }, e.message),
+                    format!(
+                        "`{name}` facts at `{}`: {}",
+                        if e.pointer.is_empty() {
+                            "/"
+                        } else {
+                            &e.pointer
+                        },
+                        e.message
+                    ),
                 )
                 .at(Span::new(file, at..end.max(at + 1)), e.message.clone());
                 if let Some(h) = e.help {
@@ -155,21 +217,31 @@ fn convert(name: &str, j: &serde_json::Value, file: FileId, prefix: &str, source
             })
             .collect();
         if dropped > 0 {
-            diags.push(Diagnostic::error("fact-schema", format!("… and {dropped} more problems in the `{name}` facts")));
+            diags.push(Diagnostic::error(
+                "fact-schema",
+                format!("… and {dropped} more problems in the `{name}` facts"),
+            ));
         }
         diags
     })
 }
 
 /// `--facts NAME=PATH`: mounts a JSON document as a namespace.
-pub fn mount(name: &str, path: &Path, sources: &mut SourceMap) -> Result<Namespace, Vec<Diagnostic>> {
+pub fn mount(
+    name: &str,
+    path: &Path,
+    sources: &mut SourceMap,
+) -> Result<Namespace, Vec<Diagnostic>> {
     check_namespace_name(name).map_err(|m| vec![Diagnostic::error("bad-namespace", m)])?;
     let what = format!("the `{name}` facts");
     let (file, j) = read_document(path, &what, sources).map_err(|d| vec![d])?;
     let value = convert(name, &j, file, "", sources)?;
     Ok(Namespace {
         value,
-        origin: Origin::File { file, prefix: String::new() },
+        origin: Origin::File {
+            file,
+            prefix: String::new(),
+        },
     })
 }
 
@@ -177,11 +249,16 @@ pub fn mount(name: &str, path: &Path, sources: &mut SourceMap) -> Result<Namespa
 pub fn replay(path: &Path, sources: &mut SourceMap) -> Result<Facts, Vec<Diagnostic>> {
     let (file, j) = read_document(path, "the saved facts", sources).map_err(|d| vec![d])?;
     let serde_json::Value::Object(map) = j else {
-        return Err(vec![Diagnostic::error(
-            "facts-json",
-            format!("the saved facts `{}` must be one JSON object with a key per namespace", path.display()),
-        )
-        .at(Span::new(file, 0..1), "not an object")]);
+        return Err(vec![
+            Diagnostic::error(
+                "facts-json",
+                format!(
+                    "the saved facts `{}` must be one JSON object with a key per namespace",
+                    path.display()
+                ),
+            )
+            .at(Span::new(file, 0..1), "not an object"),
+        ]);
     };
     let mut facts = Facts::default();
     let mut diags = Vec::new();
@@ -191,8 +268,20 @@ pub fn replay(path: &Path, sources: &mut SourceMap) -> Result<Facts, Vec<Diagnos
         }
         if name == "clock" {
             match clock::from_saved(doc) {
-                Ok(ns) => facts.insert("clock", Namespace { value: ns, origin: Origin::File { file, prefix: "/clock".into() } }),
-                Err(m) => diags.push(Diagnostic::error("fact-schema", format!("the saved clock is unusable: {m}"))),
+                Ok(ns) => facts.insert(
+                    "clock",
+                    Namespace {
+                        value: ns,
+                        origin: Origin::File {
+                            file,
+                            prefix: "/clock".into(),
+                        },
+                    },
+                ),
+                Err(m) => diags.push(Diagnostic::error(
+                    "fact-schema",
+                    format!("the saved clock is unusable: {m}"),
+                )),
             }
             continue;
         }
@@ -202,9 +291,19 @@ pub fn replay(path: &Path, sources: &mut SourceMap) -> Result<Facts, Vec<Diagnos
         }
         let prefix = format!("/{}", pointer::escape(name));
         match convert(name, doc, file, &prefix, sources) {
-            Ok(value) => facts.insert(name.clone(), Namespace { value, origin: Origin::File { file, prefix } }),
+            Ok(value) => facts.insert(
+                name.clone(),
+                Namespace {
+                    value,
+                    origin: Origin::File { file, prefix },
+                },
+            ),
             Err(mut d) => diags.append(&mut d),
         }
     }
-    if diags.is_empty() { Ok(facts) } else { Err(diags) }
+    if diags.is_empty() {
+        Ok(facts)
+    } else {
+        Err(diags)
+    }
 }

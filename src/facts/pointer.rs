@@ -53,10 +53,9 @@ fn skip_value(b: &[u8], i: usize) -> Option<usize> {
             _ => {
                 j += 1;
                 if depth == 0 {
-                    while b
-                        .get(j)
-                        .is_some_and(|c| !matches!(c, b',' | b'}' | b']') && !c.is_ascii_whitespace())
-                    {
+                    while b.get(j).is_some_and(|c| {
+                        !matches!(c, b',' | b'}' | b']') && !c.is_ascii_whitespace()
+                    }) {
                         j += 1;
                     }
                 }

@@ -21,15 +21,30 @@ const KEYS: &[&str] = &["policy", "timezone", "facts"];
 
 /// Producer sections of the plan contract that this version of gate does not run yet.
 const PRODUCERS: &[&str] = &[
-    "licenses", "source", "load", "security", "tests", "config", "data", "monitoring", "release",
-    "approvals", "build", "artifact", "step",
+    "licenses",
+    "source",
+    "load",
+    "security",
+    "tests",
+    "config",
+    "data",
+    "monitoring",
+    "release",
+    "approvals",
+    "build",
+    "artifact",
+    "step",
 ];
 
 pub fn load(path: &Path, sources: &mut SourceMap) -> Result<Plan, Vec<Diagnostic>> {
     let text = std::fs::read_to_string(path).map_err(|e| {
         vec![Diagnostic::error(
             "plan-unreadable",
-            format!("cannot read the plan `{}`: {}", path.display(), e.to_string().to_lowercase()),
+            format!(
+                "cannot read the plan `{}`: {}",
+                path.display(),
+                e.to_string().to_lowercase()
+            ),
         )]
     })?;
     let file = sources.add(SourceFile::new(path.display().to_string(), text.as_str()));
@@ -39,11 +54,17 @@ pub fn load(path: &Path, sources: &mut SourceMap) -> Result<Plan, Vec<Diagnostic
         Ok(t) => t,
         Err(e) => {
             let at = e.span().unwrap_or(0..1);
-            return Err(vec![Diagnostic::error(
-                "plan-syntax",
-                format!("the plan `{}` is not valid TOML: {}", path.display(), e.message().trim()),
-            )
-            .at(span(at), "here")]);
+            return Err(vec![
+                Diagnostic::error(
+                    "plan-syntax",
+                    format!(
+                        "the plan `{}` is not valid TOML: {}",
+                        path.display(),
+                        e.message().trim()
+                    ),
+                )
+                .at(span(at), "here"),
+            ]);
         }
     };
     let mut plan = Plan {
@@ -53,18 +74,22 @@ pub fn load(path: &Path, sources: &mut SourceMap) -> Result<Plan, Vec<Diagnostic
         facts: Vec::new(),
     };
     let mut diags = Vec::new();
-    let string = |v: &DeValue, at: Span, key: &str, diags: &mut Vec<Diagnostic>| -> Option<String> {
-        match v.as_str() {
-            Some(s) => Some(s.to_string()),
-            None => {
-                diags.push(
-                    Diagnostic::error("plan-type", format!("`{key}` must be a string, not {}", v.type_str()))
+    let string =
+        |v: &DeValue, at: Span, key: &str, diags: &mut Vec<Diagnostic>| -> Option<String> {
+            match v.as_str() {
+                Some(s) => Some(s.to_string()),
+                None => {
+                    diags.push(
+                        Diagnostic::error(
+                            "plan-type",
+                            format!("`{key}` must be a string, not {}", v.type_str()),
+                        )
                         .at(at, "here"),
-                );
-                None
+                    );
+                    None
+                }
             }
-        }
-    };
+        };
     for (key, value) in table.get_ref() {
         let k = key.get_ref().as_ref();
         let kspan = span(key.span());
@@ -115,5 +140,9 @@ pub fn load(path: &Path, sources: &mut SourceMap) -> Result<Plan, Vec<Diagnostic
             }
         }
     }
-    if diags.is_empty() { Ok(plan) } else { Err(diags) }
+    if diags.is_empty() {
+        Ok(plan)
+    } else {
+        Err(diags)
+    }
 }

@@ -55,6 +55,9 @@ enum LetState {
     Done,
 }
 
+/// A rule's `for` binding as its waivers see it: name, slot, type, fact path.
+type Binding = (String, usize, Ty, Option<String>);
+
 struct Local {
     name: String,
     slot: usize,
@@ -83,7 +86,11 @@ struct Checker<'a> {
 }
 
 /// Checks a loaded policy. The returned policy is complete only when no diagnostic is an error.
-pub fn check(loaded: &Loaded, sources: &SourceMap, available: &Available) -> (Policy, Vec<Diagnostic>) {
+pub fn check(
+    loaded: &Loaded,
+    sources: &SourceMap,
+    available: &Available,
+) -> (Policy, Vec<Diagnostic>) {
     let mut c = Checker {
         sources,
         available,
@@ -119,9 +126,12 @@ pub fn check(loaded: &Loaded, sources: &SourceMap, available: &Available) -> (Po
                     );
                 } else if i > 0 {
                     c.diags.push(
-                        Diagnostic::error("policy-not-first", "`policy` must be the first item of the file")
-                            .at(p.span, "here")
-                            .help("move the `policy` line to the top, after the comments"),
+                        Diagnostic::error(
+                            "policy-not-first",
+                            "`policy` must be the first item of the file",
+                        )
+                        .at(p.span, "here")
+                        .help("move the `policy` line to the top, after the comments"),
                     );
                 }
                 seen = Some(p.span);
@@ -141,10 +151,13 @@ pub fn check(loaded: &Loaded, sources: &SourceMap, available: &Available) -> (Po
             if let Some(first) = c.let_index.get(l.name.name.as_str()) {
                 let first_span = c.let_decls[*first].name.span;
                 c.diags.push(
-                    Diagnostic::error("duplicate-name", format!("`{}` is defined twice", l.name.name))
-                        .at(l.name.span, "defined again here")
-                        .also(first_span, "first defined here")
-                        .help("all top-level names of all files a policy uses share one scope"),
+                    Diagnostic::error(
+                        "duplicate-name",
+                        format!("`{}` is defined twice", l.name.name),
+                    )
+                    .at(l.name.span, "defined again here")
+                    .also(first_span, "first defined here")
+                    .help("all top-level names of all files a policy uses share one scope"),
                 );
                 continue;
             }
@@ -152,7 +165,10 @@ pub fn check(loaded: &Loaded, sources: &SourceMap, available: &Available) -> (Po
                 c.diags.push(
                     Diagnostic::error(
                         "duplicate-name",
-                        format!("`{}` is a fact namespace and cannot name a `let`", l.name.name),
+                        format!(
+                            "`{}` is a fact namespace and cannot name a `let`",
+                            l.name.name
+                        ),
                     )
                     .at(l.name.span, "choose another name"),
                 );
@@ -172,17 +188,20 @@ pub fn check(loaded: &Loaded, sources: &SourceMap, available: &Available) -> (Po
 
     // Rules, with their `for` scopes kept for the waivers.
     let mut rules = Vec::new();
-    let mut rule_scopes: Vec<Vec<(String, usize, Ty, Option<String>)>> = Vec::new();
+    let mut rule_scopes: Vec<Vec<Binding>> = Vec::new();
     let mut rule_index: HashMap<&str, usize> = HashMap::new();
     let mut rule_spans: Vec<Span> = Vec::new();
     for item in loaded.items() {
         if let Item::Rule(r) = item {
             if let Some(first) = rule_index.get(r.name.name.as_str()) {
                 c.diags.push(
-                    Diagnostic::error("duplicate-rule", format!("rule `{}` is defined twice", r.name.name))
-                        .at(r.name.span, "defined again here")
-                        .also(rule_spans[*first], "first defined here")
-                        .help("rule names are unique across all files a policy uses"),
+                    Diagnostic::error(
+                        "duplicate-rule",
+                        format!("rule `{}` is defined twice", r.name.name),
+                    )
+                    .at(r.name.span, "defined again here")
+                    .also(rule_spans[*first], "first defined here")
+                    .help("rule names are unique across all files a policy uses"),
                 );
                 continue;
             }
@@ -200,7 +219,10 @@ pub fn check(loaded: &Loaded, sources: &SourceMap, available: &Available) -> (Po
             let Some(&ri) = rule_index.get(w.rule.name.as_str()) else {
                 let mut d = Diagnostic::error(
                     "unknown-rule",
-                    format!("the waiver names rule `{}`, which does not exist", w.rule.name),
+                    format!(
+                        "the waiver names rule `{}`, which does not exist",
+                        w.rule.name
+                    ),
                 )
                 .at(w.rule.span, "no such rule");
                 if let Some(s) = suggestion(&w.rule.name, rule_index.keys().copied()) {
@@ -220,11 +242,19 @@ pub fn check(loaded: &Loaded, sources: &SourceMap, available: &Available) -> (Po
             c.begin_scope();
             let scope = rule_scopes.get(ri).cloned().unwrap_or_default();
             for (name, slot, ty, path) in scope {
-                c.scope.push(Local { name, slot, ty, path });
+                c.scope.push(Local {
+                    name,
+                    slot,
+                    ty,
+                    path,
+                });
                 c.next_slot = c.next_slot.max(slot + 1);
                 c.max_slot = c.max_slot.max(slot + 1);
             }
-            let filter = w.filter.as_ref().map(|f| c.condition(f, "a waiver's `where`"));
+            let filter = w
+                .filter
+                .as_ref()
+                .map(|f| c.condition(f, "a waiver's `where`"));
             waivers.push(ir::WaiverDef {
                 rule: ri,
                 filter,
@@ -272,11 +302,22 @@ pub fn check(loaded: &Loaded, sources: &SourceMap, available: &Available) -> (Po
 
 impl<'a> Checker<'a> {
     fn text(&self, span: Span) -> String {
-        self.sources.slice(span).split_whitespace().collect::<Vec<_>>().join(" ")
+        self.sources
+            .slice(span)
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
     }
 
-    fn error(&mut self, code: &'static str, message: impl Into<String>, span: Span, label: impl Into<String>) -> &mut Diagnostic {
-        self.diags.push(Diagnostic::error(code, message).at(span, label));
+    fn error(
+        &mut self,
+        code: &'static str,
+        message: impl Into<String>,
+        span: Span,
+        label: impl Into<String>,
+    ) -> &mut Diagnostic {
+        self.diags
+            .push(Diagnostic::error(code, message).at(span, label));
         let last = self.diags.len() - 1;
         &mut self.diags[last]
     }
@@ -343,7 +384,11 @@ impl<'a> Checker<'a> {
         self.let_state[i] = LetState::Busy;
         // A let has a scope of its own: save the caller's.
         let saved_scope = std::mem::take(&mut self.scope);
-        let saved = (self.next_slot, self.max_slot, std::mem::take(&mut self.reads));
+        let saved = (
+            self.next_slot,
+            self.max_slot,
+            std::mem::take(&mut self.reads),
+        );
         self.next_slot = 0;
         self.max_slot = 0;
         let decl = self.let_decls[i];
@@ -363,7 +408,7 @@ impl<'a> Checker<'a> {
         self.let_order.push(i);
     }
 
-    fn lower_rule(&mut self, r: &ast::RuleDecl) -> (ir::RuleDef, Vec<(String, usize, Ty, Option<String>)>) {
+    fn lower_rule(&mut self, r: &ast::RuleDecl) -> (ir::RuleDef, Vec<Binding>) {
         self.begin_scope();
         let mut fors = Vec::new();
         for f in &r.fors {
@@ -371,7 +416,10 @@ impl<'a> Checker<'a> {
             let elem = self.element_type(&cty, f.collection.span, "`for`");
             let path = self.path_of(&f.collection).map(|p| format!("{p}[]"));
             let slot = self.bind(&f.var, elem, path);
-            let filter = f.filter.as_ref().map(|w| self.condition(w, "a `where` clause"));
+            let filter = f
+                .filter
+                .as_ref()
+                .map(|w| self.condition(w, "a `where` clause"));
             fors.push(ir::ForDef {
                 var: f.var.name.clone(),
                 slot,
@@ -433,7 +481,10 @@ impl<'a> Checker<'a> {
             let text = self.text(span);
             self.error(
                 "type-mismatch",
-                format!("{what} needs a condition, but `{text}` is {}", ty.describe()),
+                format!(
+                    "{what} needs a condition, but `{text}` is {}",
+                    ty.describe()
+                ),
                 span,
                 format!("{} here", ty.describe()),
             )
@@ -492,13 +543,16 @@ impl<'a> Checker<'a> {
             ExprKind::Field(base, field) => {
                 let (b, bty) = self.expr(base);
                 let ty = self.field_type(&bty, base, field);
-                if let Some(p) = self.path_of(e) {
-                    if !p.contains('[') || self.scope.iter().any(|_| true) {
-                        self.reads.insert(p);
-                    }
+                if let Some(p) = self.path_of(e)
+                    && (!p.contains('[') || self.scope.iter().any(|_| true))
+                {
+                    self.reads.insert(p);
                 }
                 (
-                    Self::mk(Node::Field(Box::new(b), Arc::from(field.name.as_str())), span),
+                    Self::mk(
+                        Node::Field(Box::new(b), Arc::from(field.name.as_str())),
+                        span,
+                    ),
                     ty,
                 )
             }
@@ -543,10 +597,18 @@ impl<'a> Checker<'a> {
                     if elem == Ty::Unknown || elem == Ty::None {
                         elem = t;
                         first_span = Some(item.span);
-                    } else if !t.is_open() && t != Ty::None && !elem.is_open() && !same_kind(&elem, &t) {
+                    } else if !t.is_open()
+                        && t != Ty::None
+                        && !elem.is_open()
+                        && !same_kind(&elem, &t)
+                    {
                         let d = Diagnostic::error(
                             "type-mismatch",
-                            format!("a list holds values of one type, not {} and {}", elem.describe(), t.describe()),
+                            format!(
+                                "a list holds values of one type, not {} and {}",
+                                elem.describe(),
+                                t.describe()
+                            ),
                         )
                         .at(item.span, t.describe());
                         let d = match first_span {
@@ -626,7 +688,11 @@ impl<'a> Checker<'a> {
                     )
                     .help = Some(format!("write `{word} {} in … where CONDITION`", var.name));
                 }
-                let ty = if *quant == Quant::Count { Ty::Number } else { Ty::Bool };
+                let ty = if *quant == Quant::Count {
+                    Ty::Number
+                } else {
+                    Ty::Bool
+                };
                 (
                     Self::mk(
                         Node::Quantifier {
@@ -646,7 +712,8 @@ impl<'a> Checker<'a> {
             }
             ExprKind::Neg(inner) => {
                 let (x, t) = self.expr(inner);
-                if !(t.is_open() || matches!(t, Ty::Number | Ty::Duration | Ty::Size | Ty::Percent)) {
+                if !(t.is_open() || matches!(t, Ty::Number | Ty::Duration | Ty::Size | Ty::Percent))
+                {
                     self.error(
                         "type-mismatch",
                         format!("cannot negate {}", t.describe()),
@@ -664,7 +731,11 @@ impl<'a> Checker<'a> {
                 (Self::mk(node, span), t)
             }
             ExprKind::And(items) | ExprKind::Or(items) => {
-                let word = if matches!(e.kind, ExprKind::And(_)) { "`and`" } else { "`or`" };
+                let word = if matches!(e.kind, ExprKind::And(_)) {
+                    "`and`"
+                } else {
+                    "`or`"
+                };
                 let xs: Vec<_> = items.iter().map(|i| self.condition(i, word)).collect();
                 let node = if matches!(e.kind, ExprKind::And(_)) {
                     Node::And(xs)
@@ -697,7 +768,13 @@ impl<'a> Checker<'a> {
                 let (h, ht) = self.expr(hi);
                 let ranged = matches!(
                     lt,
-                    Ty::Number | Ty::Percent | Ty::Duration | Ty::Size | Ty::Date | Ty::DateTime | Ty::Time
+                    Ty::Number
+                        | Ty::Percent
+                        | Ty::Duration
+                        | Ty::Size
+                        | Ty::Date
+                        | Ty::DateTime
+                        | Ty::Time
                 ) || lt.is_open();
                 if !ranged {
                     self.error(
@@ -710,7 +787,11 @@ impl<'a> Checker<'a> {
                     self.diags.push(
                         Diagnostic::error(
                             "type-mismatch",
-                            format!("a range's ends must be of one type, not {} and {}", lt.describe(), ht.describe()),
+                            format!(
+                                "a range's ends must be of one type, not {} and {}",
+                                lt.describe(),
+                                ht.describe()
+                            ),
                         )
                         .at(hi.span, ht.describe())
                         .also(lo.span, lt.describe()),
@@ -720,16 +801,26 @@ impl<'a> Checker<'a> {
                     if lt != Ty::Time && matches!(order(a, b), Ok(std::cmp::Ordering::Greater)) {
                         self.error(
                             "reversed-range",
-                            format!("the range `{}` is reversed: it holds nothing", self.text(span)),
+                            format!(
+                                "the range `{}` is reversed: it holds nothing",
+                                self.text(span)
+                            ),
                             span,
                             "start is after end",
                         )
-                        .help = Some(format!("write `{}..{}`", self.text(hi.span), self.text(lo.span)));
+                        .help = Some(format!(
+                            "write `{}..{}`",
+                            self.text(hi.span),
+                            self.text(lo.span)
+                        ));
                     }
                     let v = Value::Range(Arc::new((a.clone(), b.clone())));
                     return (Self::mk(Node::Const(v), span), Ty::Range(Box::new(lt)));
                 }
-                (Self::mk(Node::Range(Box::new(l), Box::new(h)), span), Ty::Range(Box::new(lt)))
+                (
+                    Self::mk(Node::Range(Box::new(l), Box::new(h)), span),
+                    Ty::Range(Box::new(lt)),
+                )
             }
             ExprKind::Compare { op, lhs, rhs } => self.compare(*op, lhs, rhs, span),
             ExprKind::Matches { lhs, pattern } => {
@@ -737,12 +828,19 @@ impl<'a> Checker<'a> {
                 if !(t.is_open() || matches!(t, Ty::Str | Ty::Enum(_))) {
                     self.error(
                         "type-mismatch",
-                        format!("`matches` needs a string, but `{}` is {}", self.text(lhs.span), t.describe()),
+                        format!(
+                            "`matches` needs a string, but `{}` is {}",
+                            self.text(lhs.span),
+                            t.describe()
+                        ),
                         lhs.span,
                         t.describe(),
                     );
                 }
-                let regex = match regex::RegexBuilder::new(&pattern.value).size_limit(1 << 20).build() {
+                let regex = match regex::RegexBuilder::new(&pattern.value)
+                    .size_limit(1 << 20)
+                    .build()
+                {
                     Ok(r) => Arc::new(r),
                     Err(err) => {
                         let detail = err.to_string();
@@ -758,7 +856,13 @@ impl<'a> Checker<'a> {
                     }
                 };
                 (
-                    Self::mk(Node::Matches { lhs: Box::new(x), regex }, span),
+                    Self::mk(
+                        Node::Matches {
+                            lhs: Box::new(x),
+                            regex,
+                        },
+                        span,
+                    ),
                     Ty::Bool,
                 )
             }
@@ -767,14 +871,24 @@ impl<'a> Checker<'a> {
                 if !(t.is_open() || matches!(t, Ty::License | Ty::Str)) {
                     self.error(
                         "type-mismatch",
-                        format!("`allowed by` needs a license, but `{}` is {}", self.text(lhs.span), t.describe()),
+                        format!(
+                            "`allowed by` needs a license, but `{}` is {}",
+                            self.text(lhs.span),
+                            t.describe()
+                        ),
                         lhs.span,
                         t.describe(),
                     );
                 }
                 let source = self.allow_list(list);
                 (
-                    Self::mk(Node::AllowedBy { lhs: Box::new(x), list: source }, span),
+                    Self::mk(
+                        Node::AllowedBy {
+                            lhs: Box::new(x),
+                            list: source,
+                        },
+                        span,
+                    ),
                     Ty::Bool,
                 )
             }
@@ -790,10 +904,13 @@ impl<'a> Checker<'a> {
                 LetState::Busy => {
                     let decl_span = self.let_decls[i].name.span;
                     self.diags.push(
-                        Diagnostic::error("let-cycle", format!("`{n}` is defined in terms of itself"))
-                            .at(span, "read here")
-                            .also(decl_span, "while defining it here")
-                            .help("lets cannot refer to themselves, directly or through other lets"),
+                        Diagnostic::error(
+                            "let-cycle",
+                            format!("`{n}` is defined in terms of itself"),
+                        )
+                        .at(span, "read here")
+                        .also(decl_span, "while defining it here")
+                        .help("lets cannot refer to themselves, directly or through other lets"),
                     );
                     return (Self::mk(Node::Let(i), span), Ty::Unknown);
                 }
@@ -803,10 +920,13 @@ impl<'a> Checker<'a> {
             let reads = self.let_reads[i].clone();
             self.reads.extend(reads);
             // A let that is a constant is inlined: no lookup on the hot path.
-            if let Some(Some(def)) = self.let_ir.get(i) {
-                if let Node::Const(v) = &def.expr.node {
-                    return (Self::mk(Node::Const(v.clone()), span), self.let_ty[i].clone());
-                }
+            if let Some(Some(def)) = self.let_ir.get(i)
+                && let Node::Const(v) = &def.expr.node
+            {
+                return (
+                    Self::mk(Node::Const(v.clone()), span),
+                    self.let_ty[i].clone(),
+                );
             }
             return (Self::mk(Node::Let(i), span), self.let_ty[i].clone());
         }
@@ -814,7 +934,10 @@ impl<'a> Checker<'a> {
             if !self.available.has(n) {
                 self.missing.entry(n.to_string()).or_default().push(span);
             }
-            return (Self::mk(Node::Namespace(self.ns(n)), span), Ty::Record(ns.fields));
+            return (
+                Self::mk(Node::Namespace(self.ns(n)), span),
+                Ty::Record(ns.fields),
+            );
         }
         if self.available.has(n) {
             return (Self::mk(Node::Namespace(self.ns(n)), span), Ty::Any);
@@ -891,7 +1014,10 @@ impl<'a> Checker<'a> {
                     field.span,
                     "on a list",
                 )
-                .help = Some(format!("walk it: `for x in {text}` or `any x in {text} where x.{} …`", field.name));
+                .help = Some(format!(
+                    "walk it: `for x in {text}` or `any x in {text} where x.{} …`",
+                    field.name
+                ));
                 Ty::Unknown
             }
             t => {
@@ -909,8 +1035,16 @@ impl<'a> Checker<'a> {
 
     fn unknown_field(&mut self, fields: &'static [Field], name: &str, span: Span, base: &str) {
         let names: Vec<&str> = fields.iter().map(|f| f.name).collect();
-        let help = suggestion(name, names.iter().copied())
-            .unwrap_or_else(|| format!("the fields are {}", names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")));
+        let help = suggestion(name, names.iter().copied()).unwrap_or_else(|| {
+            format!(
+                "the fields are {}",
+                names
+                    .iter()
+                    .map(|n| format!("`{n}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        });
         self.error(
             "unknown-field",
             format!("`{base}` has no field `{name}`"),
@@ -953,24 +1087,39 @@ impl<'a> Checker<'a> {
         })
     }
 
-    fn compare(&mut self, op: CmpOp, lhs: &ast::Expr, rhs: &ast::Expr, span: Span) -> (ir::Expr, Ty) {
+    fn compare(
+        &mut self,
+        op: CmpOp,
+        lhs: &ast::Expr,
+        rhs: &ast::Expr,
+        span: Span,
+    ) -> (ir::Expr, Ty) {
         let (l, lt) = self.expr(lhs);
         let (r, rt) = self.expr(rhs);
         let mismatch = |c: &mut Self, what: String| {
             let mut d = Diagnostic::error("type-mismatch", what)
                 .at(rhs.span, rt.describe())
                 .also(lhs.span, lt.describe());
-            if let (Ty::Severity | Ty::Weekday, ast::ExprKind::Literal(ast::Literal { value: LitValue::Str(s), .. })) = (&lt, &rhs.kind) {
-                if Severity::parse(s).is_some() || Weekday::parse(s).is_some() {
-                    d = d.help(format!("write `{s}` without quotes: it is a literal word"));
-                }
+            if let (
+                Ty::Severity | Ty::Weekday,
+                ast::ExprKind::Literal(ast::Literal {
+                    value: LitValue::Str(s),
+                    ..
+                }),
+            ) = (&lt, &rhs.kind)
+                && (Severity::parse(s).is_some() || Weekday::parse(s).is_some())
+            {
+                d = d.help(format!("write `{s}` without quotes: it is a literal word"));
             }
             c.diags.push(d);
         };
         match op {
             CmpOp::Eq | CmpOp::Ne => {
                 if !lt.comparable(&rt) {
-                    mismatch(self, format!("cannot compare {} with {}", lt.describe(), rt.describe()));
+                    mismatch(
+                        self,
+                        format!("cannot compare {} with {}", lt.describe(), rt.describe()),
+                    );
                 }
                 self.check_enum(&lt, rhs);
                 self.check_enum(&rt, lhs);
@@ -984,12 +1133,19 @@ impl<'a> Checker<'a> {
                         "ordered comparison with none",
                     );
                 } else if !lt.comparable(&rt) {
-                    mismatch(self, format!("cannot compare {} with {}", lt.describe(), rt.describe()));
+                    mismatch(
+                        self,
+                        format!("cannot compare {} with {}", lt.describe(), rt.describe()),
+                    );
                 } else if !lt.orderable() || !rt.orderable() {
                     let bad = if lt.orderable() { &rt } else { &lt };
                     self.error(
                         "type-mismatch",
-                        format!("{} values have no order: `{}` cannot be used", bad.describe(), op.symbol()),
+                        format!(
+                            "{} values have no order: `{}` cannot be used",
+                            bad.describe(),
+                            op.symbol()
+                        ),
                         span,
                         "not ordered",
                     )
@@ -999,13 +1155,24 @@ impl<'a> Checker<'a> {
             CmpOp::In | CmpOp::NotIn => match &rt {
                 Ty::List(inner) | Ty::Range(inner) => {
                     if !lt.comparable(inner) {
-                        mismatch(self, format!("`{}` looks for {} in {}", op.symbol(), lt.describe(), rt.describe()));
+                        mismatch(
+                            self,
+                            format!(
+                                "`{}` looks for {} in {}",
+                                op.symbol(),
+                                lt.describe(),
+                                rt.describe()
+                            ),
+                        );
                     }
-                    if let ast::ExprKind::List(_) = &rhs.kind {
-                        if let Some(ast::Expr { kind: ast::ExprKind::List(items), .. }) = Some(rhs) {
-                            for item in items {
-                                self.check_enum(&lt, item);
-                            }
+                    if let ast::ExprKind::List(_) = &rhs.kind
+                        && let Some(ast::Expr {
+                            kind: ast::ExprKind::List(items),
+                            ..
+                        }) = Some(rhs)
+                    {
+                        for item in items {
+                            self.check_enum(&lt, item);
                         }
                     }
                 }
@@ -1013,7 +1180,11 @@ impl<'a> Checker<'a> {
                 t => {
                     self.error(
                         "type-mismatch",
-                        format!("`{}` needs a list or a range on its right, not {}", op.symbol(), t.describe()),
+                        format!(
+                            "`{}` needs a list or a range on its right, not {}",
+                            op.symbol(),
+                            t.describe()
+                        ),
                         rhs.span,
                         t.describe(),
                     )
@@ -1023,19 +1194,32 @@ impl<'a> Checker<'a> {
             CmpOp::Contains => match &lt {
                 Ty::List(inner) => {
                     if !inner.comparable(&rt) {
-                        mismatch(self, format!("`contains` looks for {} in {}", rt.describe(), lt.describe()));
+                        mismatch(
+                            self,
+                            format!(
+                                "`contains` looks for {} in {}",
+                                rt.describe(),
+                                lt.describe()
+                            ),
+                        );
                     }
                 }
                 Ty::Str | Ty::Enum(_) => {
                     if !(rt.is_open() || matches!(rt, Ty::Str | Ty::Enum(_))) {
-                        mismatch(self, format!("a string contains strings, not {}", rt.describe()));
+                        mismatch(
+                            self,
+                            format!("a string contains strings, not {}", rt.describe()),
+                        );
                     }
                 }
                 t if t.is_open() => {}
                 t => {
                     self.error(
                         "type-mismatch",
-                        format!("`contains` needs a list or a string on its left, not {}", t.describe()),
+                        format!(
+                            "`contains` needs a list or a string on its left, not {}",
+                            t.describe()
+                        ),
                         lhs.span,
                         t.describe(),
                     );
@@ -1058,12 +1242,23 @@ impl<'a> Checker<'a> {
     /// `pkg.kind == "norml"` can never hold: say so when the policy is loaded.
     fn check_enum(&mut self, ty: &Ty, other: &ast::Expr) {
         let Ty::Enum(values) = ty else { return };
-        let ast::ExprKind::Literal(ast::Literal { value: LitValue::Str(s), .. }) = &other.kind else {
+        let ast::ExprKind::Literal(ast::Literal {
+            value: LitValue::Str(s),
+            ..
+        }) = &other.kind
+        else {
             return;
         };
         if !values.contains(&s.as_str()) {
             let help = suggestion(s, values.iter().copied()).unwrap_or_else(|| {
-                format!("the values are {}", values.iter().map(|v| format!("`{v}`")).collect::<Vec<_>>().join(", "))
+                format!(
+                    "the values are {}",
+                    values
+                        .iter()
+                        .map(|v| format!("`{v}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
             });
             self.error(
                 "impossible-value",
@@ -1081,10 +1276,10 @@ impl<'a> Checker<'a> {
         match &list.kind {
             ExprKind::List(items) => literal = Some(items),
             ExprKind::Name(n) if !self.scope.iter().any(|l| l.name == *n) => {
-                if let Some(&i) = self.let_index.get(n.as_str()) {
-                    if let ExprKind::List(items) = &self.let_decls[i].value.kind {
-                        literal = Some(items);
-                    }
+                if let Some(&i) = self.let_index.get(n.as_str())
+                    && let ExprKind::List(items) = &self.let_decls[i].value.kind
+                {
+                    literal = Some(items);
                 }
             }
             _ => {}
@@ -1096,7 +1291,10 @@ impl<'a> Checker<'a> {
             t => {
                 self.error(
                     "type-mismatch",
-                    format!("`allowed by` needs a list of license ids, not {}", t.describe()),
+                    format!(
+                        "`allowed by` needs a list of license ids, not {}",
+                        t.describe()
+                    ),
                     list.span,
                     t.describe(),
                 );
@@ -1124,7 +1322,9 @@ impl<'a> Checker<'a> {
                             )
                             .help = Some("list single terms like `MIT` or `Apache-2.0 WITH LLVM-exception`; `OR` and `AND` belong in the package's expression".into());
                         }
-                        return AllowSource::Static(Arc::new(AllowList::new(std::iter::empty()).unwrap_or_else(|_| empty_allow())));
+                        return AllowSource::Static(Arc::new(
+                            AllowList::new(std::iter::empty()).unwrap_or_else(|_| empty_allow()),
+                        ));
                     }
                 }
             }
@@ -1135,12 +1335,26 @@ impl<'a> Checker<'a> {
     fn call(&mut self, name: &ast::Ident, args: &[ast::Expr], span: Span) -> (ir::Expr, Ty) {
         let Some(func) = Func::lookup(&name.name) else {
             let mut help = suggestion(&name.name, Func::ALL.iter().map(|(n, _)| *n))
-                .unwrap_or_else(|| format!("the functions are {}", Func::ALL.iter().map(|(n, _)| format!("`{n}`")).collect::<Vec<_>>().join(", ")));
+                .unwrap_or_else(|| {
+                    format!(
+                        "the functions are {}",
+                        Func::ALL
+                            .iter()
+                            .map(|(n, _)| format!("`{n}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
+                });
             if self.let_index.contains_key(name.name.as_str()) {
                 help = format!("`{}` is a `let`, not a function", name.name);
             }
-            self.error("unknown-function", format!("unknown function `{}`", name.name), name.span, "no such function")
-                .help = Some(help);
+            self.error(
+                "unknown-function",
+                format!("unknown function `{}`", name.name),
+                name.span,
+                "no such function",
+            )
+            .help = Some(help);
             for a in args {
                 self.expr(a);
             }
@@ -1154,7 +1368,12 @@ impl<'a> Checker<'a> {
         if lowered.len() != arity {
             self.error(
                 "wrong-arity",
-                format!("`{}` takes {arity} argument{}, not {}", name.name, if arity == 1 { "" } else { "s" }, lowered.len()),
+                format!(
+                    "`{}` takes {arity} argument{}, not {}",
+                    name.name,
+                    if arity == 1 { "" } else { "s" },
+                    lowered.len()
+                ),
                 span,
                 "here",
             );
@@ -1181,7 +1400,9 @@ impl<'a> Checker<'a> {
             }
             Func::Sum | Func::Min | Func::Max => match tys[0] {
                 Ty::List(inner) => {
-                    let summable = matches!(**inner, Ty::Number | Ty::Duration | Ty::Size | Ty::Percent) || inner.is_open();
+                    let summable =
+                        matches!(**inner, Ty::Number | Ty::Duration | Ty::Size | Ty::Percent)
+                            || inner.is_open();
                     if func == Func::Sum && !summable {
                         bad(self, 0, "a list of numbers, durations, sizes or percents");
                     } else if func != Func::Sum && !inner.orderable() {
@@ -1205,8 +1426,8 @@ impl<'a> Checker<'a> {
                 Ty::Str
             }
             Func::StartsWith | Func::EndsWith => {
-                for i in 0..2 {
-                    if !is_str(tys[i]) {
+                for (i, t) in tys.iter().enumerate() {
+                    if !is_str(t) {
                         bad(self, i, "strings");
                     }
                 }
@@ -1227,10 +1448,19 @@ impl<'a> Checker<'a> {
                     bad(self, 0, "a string");
                 } else if let Node::Const(Value::Str(s)) = &lowered[0].0.node {
                     return match License::parse(s) {
-                        Ok(l) => (Self::mk(Node::Const(Value::License(Arc::new(l))), span), Ty::License),
+                        Ok(l) => (
+                            Self::mk(Node::Const(Value::License(Arc::new(l))), span),
+                            Ty::License,
+                        ),
                         Err(e) => {
-                            self.error("bad-license", e.message, arg_span(0), "not an SPDX expression")
-                                .help = Some("write an SPDX expression such as `MIT OR Apache-2.0`".into());
+                            self.error(
+                                "bad-license",
+                                e.message,
+                                arg_span(0),
+                                "not an SPDX expression",
+                            )
+                            .help =
+                                Some("write an SPDX expression such as `MIT OR Apache-2.0`".into());
                             (Self::mk(Node::Const(Value::None), span), Ty::Unknown)
                         }
                     };
@@ -1239,7 +1469,10 @@ impl<'a> Checker<'a> {
             }
         };
         (
-            Self::mk(Node::Call(func, lowered.into_iter().map(|(x, _)| x).collect()), span),
+            Self::mk(
+                Node::Call(func, lowered.into_iter().map(|(x, _)| x).collect()),
+                span,
+            ),
             ty,
         )
     }
@@ -1247,7 +1480,10 @@ impl<'a> Checker<'a> {
 
 fn same_kind(a: &Ty, b: &Ty) -> bool {
     a.comparable(b) && std::mem::discriminant(a) == std::mem::discriminant(b)
-        || matches!((a, b), (Ty::Str, Ty::Enum(_)) | (Ty::Enum(_), Ty::Str) | (Ty::Enum(_), Ty::Enum(_)))
+        || matches!(
+            (a, b),
+            (Ty::Str, Ty::Enum(_)) | (Ty::Enum(_), Ty::Str) | (Ty::Enum(_), Ty::Enum(_))
+        )
 }
 
 fn never_regex() -> regex::Regex {

@@ -40,10 +40,8 @@ pub fn too_deep(text: &str) -> Option<usize> {
                     return Some(i);
                 }
             }
-            b')' | b']' => {
-                if levels.len() > 1 {
-                    quantifiers -= levels.pop().unwrap_or(0);
-                }
+            b')' | b']' if levels.len() > 1 => {
+                quantifiers -= levels.pop().unwrap_or(0);
             }
             c if c.is_ascii_alphabetic() || c == b'_' => {
                 let start = i;

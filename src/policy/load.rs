@@ -130,9 +130,12 @@ fn visit(st: &mut State, path: &Path, text: String, key: String, via: Option<Spa
 fn use_file(st: &mut State, from: FileId, from_path: &Path, rel: &str, span: Span) {
     if rel.is_empty() || Path::new(rel).is_absolute() {
         st.diags.push(
-            Diagnostic::error("use-path", format!("`use` needs a relative path, not `{rel}`"))
-                .at(span, "here")
-                .help("paths are resolved relative to the file that says `use`"),
+            Diagnostic::error(
+                "use-path",
+                format!("`use` needs a relative path, not `{rel}`"),
+            )
+            .at(span, "here")
+            .help("paths are resolved relative to the file that says `use`"),
         );
         return;
     }
@@ -143,7 +146,10 @@ fn use_file(st: &mut State, from: FileId, from_path: &Path, rel: &str, span: Spa
             st.diags.push(
                 Diagnostic::error(
                     "use-missing",
-                    format!("cannot use `{rel}`: {why} (looked for `{}`)", target.display()),
+                    format!(
+                        "cannot use `{rel}`: {why} (looked for `{}`)",
+                        target.display()
+                    ),
                 )
                 .at(span, "used here")
                 .help("paths are resolved relative to the file that says `use`"),
@@ -162,7 +168,8 @@ fn use_file(st: &mut State, from: FileId, from_path: &Path, rel: &str, span: Spa
         if let Some(Some(entered)) = st.stack.get(pos + 1).map(|(_, via)| *via) {
             d = d.also(entered, "the cycle starts here");
         }
-        st.diags.push(d.help("move what both files need into a third file that both `use`"));
+        st.diags
+            .push(d.help("move what both files need into a third file that both `use`"));
         return;
     }
     if st.by_key.contains_key(&key) {

@@ -2,9 +2,9 @@
 //! passes in, so this module never touches the outside world.
 
 pub mod ast;
-pub mod depth;
-pub mod parser;
 pub mod check;
+pub mod depth;
 pub mod ir;
 pub mod load;
+pub mod parser;
 pub mod types;

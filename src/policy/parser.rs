@@ -38,10 +38,10 @@ pub fn parse_module(file: FileId, text: &str) -> (Module, Vec<Diagnostic>) {
             Ok(mut pairs) => {
                 if let Some(root) = pairs.next() {
                     for pair in root.into_inner() {
-                        if pair.as_rule() != Rule::EOI {
-                            if let Some(item) = b.item(pair) {
-                                items.push(item);
-                            }
+                        if pair.as_rule() != Rule::EOI
+                            && let Some(item) = b.item(pair)
+                        {
+                            items.push(item);
                         }
                     }
                 }
@@ -216,18 +216,16 @@ fn found_at(text: &str, at: usize) -> (String, usize) {
         let word = rest[..len].trim_end_matches(['.', ':']);
         (format!("`{word}`"), word.len().max(1))
     } else if first == '"' {
-        ("a string".into(), rest.find('\n').unwrap_or(rest.len()).min(40))
+        (
+            "a string".into(),
+            rest.find('\n').unwrap_or(rest.len()).min(40),
+        )
     } else {
         (format!("`{first}`"), first.len_utf8())
     }
 }
 
-fn syntax_error(
-    file: FileId,
-    base: usize,
-    text: &str,
-    e: &pest::error::Error<Rule>,
-) -> Diagnostic {
+fn syntax_error(file: FileId, base: usize, text: &str, e: &pest::error::Error<Rule>) -> Diagnostic {
     let local = match e.location {
         pest::error::InputLocation::Pos(p) => p,
         pest::error::InputLocation::Span((p, _)) => p,
@@ -262,7 +260,10 @@ fn syntax_error(
         let line = &rest[..line_end];
         if line[1..].find('"').is_none() && !line.ends_with('\\') {
             return Diagnostic::error("unclosed-string", "this string is not closed")
-                .at(Span::new(file, at..at + line_end), "no closing `\"` on this line")
+                .at(
+                    Span::new(file, at..at + line_end),
+                    "no closing `\"` on this line",
+                )
                 .help("strings end on the line they start; write a line break as `\\n`");
         }
     }
@@ -273,16 +274,22 @@ fn syntax_error(
     };
     let mut expected: Vec<&str> = Vec::new();
     for rule in positives {
-        if let Some(d) = describe(rule) {
-            if !expected.contains(&d) {
-                expected.push(d);
-            }
+        if let Some(d) = describe(rule)
+            && !expected.contains(&d)
+        {
+            expected.push(d);
         }
     }
     // `}` after an expression is the end of the rule: say so.
     let expected: Vec<&str> = expected
         .into_iter()
-        .map(|d| if d == "`}`" { "the end of the rule `}`" } else { d })
+        .map(|d| {
+            if d == "`}`" {
+                "the end of the rule `}`"
+            } else {
+                d
+            }
+        })
         .collect();
     let (found, len) = found_at(text, at);
     let message = if expected.is_empty() {
@@ -350,17 +357,26 @@ impl Builder<'_> {
     fn doc(&self, start: usize) -> Option<String> {
         let before = self.text.get(..start)?;
         let mut lines: Vec<&str> = Vec::new();
-        for line in before.lines().rev().skip_while(|l| l.trim().is_empty()).take_while(|l| {
-            let t = l.trim_start();
-            t.starts_with('#')
-        }) {
+        for line in before
+            .lines()
+            .rev()
+            .skip_while(|l| l.trim().is_empty())
+            .take_while(|l| {
+                let t = l.trim_start();
+                t.starts_with('#')
+            })
+        {
             let t = line.trim_start();
             match t.strip_prefix("##") {
                 Some(doc) => lines.push(doc.strip_prefix(' ').unwrap_or(doc).trim_end()),
                 None => break,
             }
         }
-        if before.lines().next_back().is_some_and(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#')) {
+        if before
+            .lines()
+            .next_back()
+            .is_some_and(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
+        {
             return None;
         }
         lines.reverse();
@@ -468,9 +484,9 @@ impl Builder<'_> {
 
     fn for_clause(&mut self, p: Pair<Rule>) -> Option<ForClause> {
         let span = self.span(&p);
-        let mut inner = p.into_inner().filter(|q| {
-            !matches!(q.as_rule(), Rule::kw_for | Rule::kw_in | Rule::kw_where)
-        });
+        let mut inner = p
+            .into_inner()
+            .filter(|q| !matches!(q.as_rule(), Rule::kw_for | Rule::kw_in | Rule::kw_where));
         let var = self.ident(&inner.next()?);
         let collection = self.expr(inner.next()?);
         let filter = inner.next().map(|q| self.expr(q));
@@ -617,7 +633,10 @@ impl Builder<'_> {
                     let Some(close) = close else {
                         self.diags.push(
                             Diagnostic::error("syntax", "this `{` is not closed")
-                                .at(Span::new(self.file, start + i..start + i + 1), "opened here")
+                                .at(
+                                    Span::new(self.file, start + i..start + i + 1),
+                                    "opened here",
+                                )
                                 .help("write a literal brace as `{{`"),
                         );
                         return Template { parts, span };
@@ -632,7 +651,10 @@ impl Builder<'_> {
                 b'}' => {
                     self.diags.push(
                         Diagnostic::error("syntax", "unmatched `}` in a message")
-                            .at(Span::new(self.file, start + i..start + i + 1), "no `{` before it")
+                            .at(
+                                Span::new(self.file, start + i..start + i + 1),
+                                "no `{` before it",
+                            )
                             .help("write a literal brace as `}}`"),
                     );
                     i += 1;
@@ -815,7 +837,8 @@ impl Builder<'_> {
                     Some("all") => Quant::All,
                     _ => Quant::Count,
                 };
-                let mut rest = inner.filter(|q| !matches!(q.as_rule(), Rule::kw_in | Rule::kw_where));
+                let mut rest =
+                    inner.filter(|q| !matches!(q.as_rule(), Rule::kw_in | Rule::kw_where));
                 let (Some(var), Some(coll)) = (rest.next(), rest.next()) else {
                     return self.error_expr(span);
                 };
@@ -854,9 +877,9 @@ impl Builder<'_> {
                     }
                 }
                 if let Some(c) = comp {
-                    let mut rest = c
-                        .into_inner()
-                        .filter(|q| !matches!(q.as_rule(), Rule::kw_for | Rule::kw_in | Rule::kw_where));
+                    let mut rest = c.into_inner().filter(|q| {
+                        !matches!(q.as_rule(), Rule::kw_for | Rule::kw_in | Rule::kw_where)
+                    });
                     let elem = items.pop().unwrap_or_else(|| self.error_expr(span));
                     let (Some(var), Some(coll)) = (rest.next(), rest.next()) else {
                         return self.error_expr(span);
@@ -968,7 +991,13 @@ impl Builder<'_> {
                     }
                 }
                 _ => {
-                    let op = match t.as_str().split_whitespace().collect::<Vec<_>>().join(" ").as_str() {
+                    let op = match t
+                        .as_str()
+                        .split_whitespace()
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                        .as_str()
+                    {
                         "==" => CmpOp::Eq,
                         "!=" => CmpOp::Ne,
                         "<=" => CmpOp::Le,
@@ -1120,4 +1149,3 @@ fn find_close(raw: &str, from: usize) -> Option<usize> {
     }
     None
 }
-

@@ -136,9 +136,5 @@ fn plural(t: &Ty) -> String {
         .or_else(|| d.strip_prefix("an "))
         .unwrap_or(&d)
         .to_string();
-    if d.ends_with('s') {
-        d
-    } else {
-        format!("{d}s")
-    }
+    if d.ends_with('s') { d } else { format!("{d}s") }
 }

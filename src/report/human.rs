@@ -68,14 +68,17 @@ pub fn render(report: &Report, diagnostics: &str, style: Style) -> String {
         Verdict::Error => s.yellow("ERROR"),
     };
     let reason = match report.verdict {
-        Verdict::Go if report.summary.waived > 0 => format!(
-            "no blocking findings ({} waived)",
-            report.summary.waived
-        ),
+        Verdict::Go if report.summary.waived > 0 => {
+            format!("no blocking findings ({} waived)", report.summary.waived)
+        }
         Verdict::Go => "no blocking findings".to_string(),
         Verdict::NoGo => format!(
             "{} stop{} the release",
-            plural(report.summary.block, "blocking finding", "blocking findings"),
+            plural(
+                report.summary.block,
+                "blocking finding",
+                "blocking findings"
+            ),
             if report.summary.block == 1 { "s" } else { "" }
         ),
         Verdict::Error => format!(
@@ -85,7 +88,11 @@ pub fn render(report: &Report, diagnostics: &str, style: Style) -> String {
     };
     let _ = writeln!(out, "{headline}  {}  {}", s.bold(&name), reason);
     if let Some(c) = &report.clock {
-        let _ = writeln!(out, "{}", s.dim(&format!("decided at {} ({})", c.now, c.zone)));
+        let _ = writeln!(
+            out,
+            "{}",
+            s.dim(&format!("decided at {} ({})", c.now, c.zone))
+        );
     }
 
     // Unwaived findings, grouped by rule in report order (rule order in the files).

@@ -172,7 +172,11 @@ fn finding(f: &Finding, docs: &dyn Fn(&str) -> Option<String>, sources: &SourceM
                 evidence: w.evidence.as_ref().map(|e| evidence(e, sources)),
             })
             .collect(),
-        doc: if f.kind == FindingKind::Rule { docs(&f.rule) } else { None },
+        doc: if f.kind == FindingKind::Rule {
+            docs(&f.rule)
+        } else {
+            None
+        },
     }
 }
 
@@ -184,7 +188,11 @@ pub fn build(
     docs: &dyn Fn(&str) -> Option<String>,
     sources: &SourceMap,
 ) -> Report {
-    let findings: Vec<FindingOut> = outcome.findings.iter().map(|f| finding(f, docs, sources)).collect();
+    let findings: Vec<FindingOut> = outcome
+        .findings
+        .iter()
+        .map(|f| finding(f, docs, sources))
+        .collect();
     let mut summary = Summary {
         rules: outcome.rules,
         ..Summary::default()
@@ -213,8 +221,14 @@ pub fn build(
         clock,
         summary,
         findings,
-        errors: errors.iter().map(|d| Problem::from_diagnostic(d, sources)).collect(),
-        warnings: warnings.iter().map(|d| Problem::from_diagnostic(d, sources)).collect(),
+        errors: errors
+            .iter()
+            .map(|d| Problem::from_diagnostic(d, sources))
+            .collect(),
+        warnings: warnings
+            .iter()
+            .map(|d| Problem::from_diagnostic(d, sources))
+            .collect(),
     }
 }
 
