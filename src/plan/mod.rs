@@ -49,6 +49,7 @@ pub fn load(path: &Path, sources: &mut SourceMap) -> Result<Plan, Vec<Diagnostic
     })?;
     let file = sources.add(SourceFile::new(path.display().to_string(), text.as_str()));
     let dir = path.parent().unwrap_or(Path::new("")).to_path_buf();
+    let join = |rel: &str| crate::policy::load::normalize(&dir.join(rel));
     let span = |r: std::ops::Range<usize>| Span::new(file, r);
     let table = match DeTable::parse(&text) {
         Ok(t) => t,
@@ -97,7 +98,7 @@ pub fn load(path: &Path, sources: &mut SourceMap) -> Result<Plan, Vec<Diagnostic
         match k {
             "policy" => {
                 if let Some(s) = string(value.get_ref(), vspan, k, &mut diags) {
-                    plan.policy = Some((dir.join(s), vspan));
+                    plan.policy = Some((join(&s), vspan));
                 }
             }
             "timezone" => {
@@ -110,7 +111,7 @@ pub fn load(path: &Path, sources: &mut SourceMap) -> Result<Plan, Vec<Diagnostic
                     for (name, p) in t {
                         let at = span(p.span());
                         if let Some(s) = string(p.get_ref(), at, name.get_ref(), &mut diags) {
-                            plan.facts.push((name.get_ref().to_string(), dir.join(s), at));
+                            plan.facts.push((name.get_ref().to_string(), join(&s), at));
                         }
                     }
                 }

@@ -34,7 +34,7 @@ impl Loaded {
 }
 
 /// Joins without touching the disk: `a/b/../c.gate` → `a/c.gate`.
-fn normalize(path: &Path) -> PathBuf {
+pub fn normalize(path: &Path) -> PathBuf {
     let mut out = PathBuf::new();
     for c in path.components() {
         match c {

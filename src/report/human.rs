@@ -189,8 +189,17 @@ fn witness(out: &mut String, f: &FindingOut, s: Style) {
         let _ = writeln!(
             out,
             "       {} {}",
-            s.dim(&format!("{} = {}", w.name, w.display)),
+            s.dim(&format!("{} = {}", w.name, shorten(&w.display, 80))),
             s.dim(&at)
         );
     }
+}
+
+/// Long witness values (records without a name) are cut for the terminal; JSON has them whole.
+fn shorten(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let cut: String = text.chars().take(max - 1).collect();
+    format!("{cut}…")
 }
