@@ -280,10 +280,10 @@ impl Key {
     fn allows(&self, term: &Key) -> bool {
         // An entry with an exception allows only terms with that exception; an entry without one
         // allows the term whatever exception it carries (exceptions only add permissions).
-        if let Some(exception) = &self.exception
-            && term.exception.as_ref() != Some(exception)
-        {
-            return false;
+        // The contract: "an entry `GPL-2.0-only WITH Classpath-exception-2.0` allows only that
+        // exact term" — no or-later widening under an exception entry.
+        if let Some(exception) = &self.exception {
+            return term.exception.as_ref() == Some(exception) && term.license == self.license;
         }
         match (&term.license, &self.license) {
             (
@@ -1321,6 +1321,11 @@ mod tests {
         assert!(!allowed(
             "GPL-3.0-or-later WITH Classpath-exception-2.0",
             &["GPL-2.0-only"]
+        ));
+        // ... but an entry with an exception allows only that exact term.
+        assert!(!allowed(
+            "GPL-2.0-or-later WITH Classpath-exception-2.0",
+            &["GPL-3.0-only WITH Classpath-exception-2.0"]
         ));
     }
 
