@@ -51,7 +51,7 @@ fn usage_error(argv: &[OsString], e: clap::Error) -> u8 {
             .next()
             .unwrap_or("bad usage")
             .trim_start_matches("error: ")
-            .to_string();
+            .replace('\'', "`");
         let outcome = Outcome {
             verdict: Verdict::Error,
             findings: Vec::new(),

@@ -439,7 +439,17 @@ impl<'a> Checker<'a> {
         };
         let condition = self.condition(&r.check.condition, what);
         let message = r.check.message.as_ref().map(|t| self.template(t));
-        let reads = self.reads.iter().cloned().collect();
+        // Only the leaves: `load.latency` goes when `load.latency.p99` is read.
+        let reads = self
+            .reads
+            .iter()
+            .filter(|p| {
+                !self.reads.iter().any(|q| {
+                    q.len() > p.len() && q.starts_with(p.as_str()) && matches!(q.as_bytes()[p.len()], b'.' | b'[')
+                })
+            })
+            .cloned()
+            .collect();
         let rule = ir::RuleDef {
             name: r.name.name.clone(),
             level: r.level,
