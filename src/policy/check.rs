@@ -10,7 +10,7 @@ use crate::diag::{Diagnostic, suggestion};
 use crate::license::{AllowList, License};
 use crate::schema::{self, Field};
 use crate::span::{SourceMap, Span};
-use crate::value::{Severity, Value, Weekday, kind_name, order};
+use crate::value::{Severity, Value, Weekday, order};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
@@ -76,7 +76,6 @@ struct Checker<'a> {
     let_ir: Vec<Option<ir::LetDef>>,
     let_ty: Vec<Ty>,
     let_reads: Vec<BTreeSet<String>>,
-    let_order: Vec<usize>,
     namespaces: Vec<String>,
     missing: BTreeMap<String, Vec<Span>>,
     scope: Vec<Local>,
@@ -101,7 +100,6 @@ pub fn check(
         let_ir: Vec::new(),
         let_ty: Vec::new(),
         let_reads: Vec::new(),
-        let_order: Vec::new(),
         namespaces: Vec::new(),
         missing: BTreeMap::new(),
         scope: Vec::new(),
@@ -269,11 +267,6 @@ pub fn check(
     }
 
     c.report_missing_namespaces();
-    let lets = c
-        .let_order
-        .iter()
-        .filter_map(|&i| c.let_ir.get(i).cloned().flatten())
-        .collect::<Vec<_>>();
     // Lets are referenced by declaration index; keep that indexing.
     let mut by_decl: Vec<ir::LetDef> = Vec::new();
     for i in 0..c.let_decls.len() {
@@ -287,7 +280,6 @@ pub fn check(
             span: c.let_decls[i].span,
         }));
     }
-    let _ = lets;
     let policy = Policy {
         name,
         version,
@@ -405,7 +397,6 @@ impl<'a> Checker<'a> {
         self.next_slot = saved.0;
         self.max_slot = saved.1;
         self.let_state[i] = LetState::Done;
-        self.let_order.push(i);
     }
 
     fn lower_rule(&mut self, r: &ast::RuleDecl) -> (ir::RuleDef, Vec<Binding>) {
@@ -445,7 +436,9 @@ impl<'a> Checker<'a> {
             .iter()
             .filter(|p| {
                 !self.reads.iter().any(|q| {
-                    q.len() > p.len() && q.starts_with(p.as_str()) && matches!(q.as_bytes()[p.len()], b'.' | b'[')
+                    q.len() > p.len()
+                        && q.starts_with(p.as_str())
+                        && matches!(q.as_bytes()[p.len()], b'.' | b'[')
                 })
             })
             .cloned()
@@ -553,9 +546,7 @@ impl<'a> Checker<'a> {
             ExprKind::Field(base, field) => {
                 let (b, bty) = self.expr(base);
                 let ty = self.field_type(&bty, base, field);
-                if let Some(p) = self.path_of(e)
-                    && (!p.contains('[') || self.scope.iter().any(|_| true))
-                {
+                if let Some(p) = self.path_of(e) {
                     self.reads.insert(p);
                 }
                 (
@@ -862,7 +853,8 @@ impl<'a> Checker<'a> {
                             last.trim_start_matches("error: ").to_string(),
                         )
                         .help = Some("patterns use Rust `regex` syntax; escape a backslash in a string as `\\\\`".into());
-                        Arc::new(regex::Regex::new("$^").unwrap_or_else(|_| never_regex()))
+                        // Never evaluated: a load error stops the run before evaluation.
+                        return (Self::mk(Node::Const(Value::Bool(false)), span), Ty::Bool);
                     }
                 };
                 (
@@ -1332,9 +1324,8 @@ impl<'a> Checker<'a> {
                             )
                             .help = Some("list single terms like `MIT` or `Apache-2.0 WITH LLVM-exception`; `OR` and `AND` belong in the package's expression".into());
                         }
-                        return AllowSource::Static(Arc::new(
-                            AllowList::new(std::iter::empty()).unwrap_or_else(|_| empty_allow()),
-                        ));
+                        // Never evaluated: a load error stops the run before evaluation.
+                        return AllowSource::Dynamic(Box::new(x));
                     }
                 }
             }
@@ -1496,15 +1487,6 @@ fn same_kind(a: &Ty, b: &Ty) -> bool {
         )
 }
 
-fn never_regex() -> regex::Regex {
-    // `$^` always compiles; this path exists only to avoid a panic path.
-    regex::Regex::new("$^").unwrap_or_else(|_| never_regex())
-}
-
-fn empty_allow() -> AllowList {
-    AllowList::new(std::iter::empty()).unwrap_or_else(|_| empty_allow())
-}
-
 /// A literal's value and type.
 pub fn literal(l: &LitValue) -> (Value, Ty) {
     match l {
@@ -1521,9 +1503,4 @@ pub fn literal(l: &LitValue) -> (Value, Ty) {
         LitValue::Severity(s) => (Value::Severity(*s), Ty::Severity),
         LitValue::Str(s) => (Value::Str(Arc::from(s.as_str())), Ty::Str),
     }
-}
-
-#[allow(dead_code)]
-fn describe_value(v: &Value) -> &'static str {
-    kind_name(v)
 }

@@ -4,7 +4,7 @@
 use super::ast::{Item, Module};
 use super::parser::parse_module;
 use crate::diag::Diagnostic;
-use crate::span::{FileId, SourceFile, SourceMap, Span};
+use crate::span::{SourceFile, SourceMap, Span};
 use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
 
@@ -117,7 +117,7 @@ fn visit(st: &mut State, path: &Path, text: String, key: String, via: Option<Spa
         match next_use.peek() {
             Some((at, _, _)) if *at == i => {
                 if let Some((_, rel, span)) = next_use.next() {
-                    use_file(st, file, path, &rel, span);
+                    use_file(st, path, &rel, span);
                 }
             }
             _ => st.loaded.order.push((index, i)),
@@ -127,7 +127,7 @@ fn visit(st: &mut State, path: &Path, text: String, key: String, via: Option<Spa
     index
 }
 
-fn use_file(st: &mut State, from: FileId, from_path: &Path, rel: &str, span: Span) {
+fn use_file(st: &mut State, from_path: &Path, rel: &str, span: Span) {
     if rel.is_empty() || Path::new(rel).is_absolute() {
         st.diags.push(
             Diagnostic::error(
@@ -175,6 +175,5 @@ fn use_file(st: &mut State, from: FileId, from_path: &Path, rel: &str, span: Spa
     if st.by_key.contains_key(&key) {
         return; // loaded once; a second path to the same file is not a duplicate
     }
-    let _ = from;
     visit(st, &target, text, key, Some(span));
 }
