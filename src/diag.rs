@@ -213,7 +213,10 @@ pub fn render(diags: &[Diagnostic], sources: &SourceMap, color: bool) -> String 
         .with_width(100)
         .with_links(false);
     let mut out = String::new();
-    for diag in diags {
+    for (i, diag) in diags.iter().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
         let rendered = bind(diag, sources);
         if handler.render_report(&mut out, &rendered).is_err() {
             out.push_str(&diag.message);

@@ -68,6 +68,8 @@ struct Local {
 
 struct Checker<'a> {
     sources: &'a SourceMap,
+    /// Lets whose items did not parse.
+    broken: &'a std::collections::HashSet<String>,
     available: &'a Available,
     diags: Vec<Diagnostic>,
     let_decls: Vec<&'a ast::LetDecl>,
@@ -92,6 +94,7 @@ pub fn check(
 ) -> (Policy, Vec<Diagnostic>) {
     let mut c = Checker {
         sources,
+        broken: &loaded.broken,
         available,
         diags: Vec::new(),
         let_decls: Vec::new(),
@@ -215,6 +218,9 @@ pub fn check(
     for item in loaded.items() {
         if let Item::Waive(w) = item {
             let Some(&ri) = rule_index.get(w.rule.name.as_str()) else {
+                if loaded.broken.contains(&w.rule.name) {
+                    continue; // the rule did not parse; that error is reported already
+                }
                 let mut d = Diagnostic::error(
                     "unknown-rule",
                     format!(
@@ -943,6 +949,10 @@ impl<'a> Checker<'a> {
         }
         if self.available.has(n) {
             return (Self::mk(Node::Namespace(self.ns(n)), span), Ty::Any);
+        }
+        if self.broken.contains(n) {
+            // Its `let` did not parse; that error is reported already.
+            return (Self::mk(Node::Const(Value::None), span), Ty::Unknown);
         }
         if Func::lookup(n).is_some() {
             self.error(

@@ -23,6 +23,9 @@ pub struct Loaded {
     /// (module index, item index) in order.
     pub order: Vec<(usize, usize)>,
     pub root: Option<usize>,
+    /// Names of rules and lets whose items did not parse: the checker stays quiet about
+    /// references to them, so one syntax error is reported once.
+    pub broken: std::collections::HashSet<String>,
 }
 
 impl Loaded {
@@ -97,6 +100,9 @@ fn visit(st: &mut State, path: &Path, text: String, key: String, via: Option<Spa
         .sources
         .add(SourceFile::new(path.display().to_string(), text.as_str()));
     let (module, diags) = parse_module(file, &text);
+    if !diags.is_empty() {
+        st.loaded.broken.extend(unparsed_names(&text, &module));
+    }
     st.diags.extend(diags);
     let index = st.loaded.modules.len();
     st.by_key.insert(key.clone(), index);
@@ -176,4 +182,30 @@ fn use_file(st: &mut State, from_path: &Path, rel: &str, span: Span) {
         return; // loaded once; a second path to the same file is not a duplicate
     }
     visit(st, &target, text, key, Some(span));
+}
+
+/// `rule NAME` and `let NAME` lines whose items are not in the parsed module.
+fn unparsed_names(text: &str, module: &Module) -> Vec<String> {
+    let parsed: Vec<&str> = module
+        .items
+        .iter()
+        .filter_map(|i| match i {
+            Item::Rule(r) => Some(r.name.name.as_str()),
+            Item::Let(l) => Some(l.name.name.as_str()),
+            _ => None,
+        })
+        .collect();
+    text.lines()
+        .filter_map(|line| {
+            let mut words = line
+                .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+                .filter(|w| !w.is_empty());
+            match (words.next(), words.next()) {
+                (Some("rule" | "let"), Some(name)) if !parsed.contains(&name) => {
+                    Some(name.to_string())
+                }
+                _ => None,
+            }
+        })
+        .collect()
 }

@@ -7,4 +7,5 @@ pub mod depth;
 pub mod ir;
 pub mod load;
 pub mod parser;
+pub mod print;
 pub mod types;

@@ -101,7 +101,10 @@ fn item_chunks(text: &str) -> Vec<(usize, usize)> {
         let word_end = trimmed
             .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
             .unwrap_or(trimmed.len());
-        if depth <= 0 && offset > 0 && STARTS.contains(&&trimmed[..word_end]) {
+        // An item keyword at the start of a line starts an item when the brackets are balanced,
+        // or when it is not indented (an unclosed `(` above must not swallow the next rule).
+        let unindented = !line.starts_with([' ', '\t']);
+        if (depth <= 0 || unindented) && offset > 0 && STARTS.contains(&&trimmed[..word_end]) {
             cuts.push(offset);
             depth = 0;
         }
