@@ -96,6 +96,8 @@ pub struct Finding {
     pub span: Span,
     pub witness: Vec<Witness>,
     pub waived: Option<Waived>,
+    /// How the evidence was read, e.g. a deprecated license id taken as its current name.
+    pub notes: Vec<String>,
 }
 
 /// A rule that failed while it was evaluated.
@@ -317,6 +319,7 @@ impl<'a> Ctx<'a> {
                 span: w.span,
                 witness: Vec::new(),
                 waived: None,
+                notes: Vec::new(),
             };
             if !is_active {
                 findings.push(note(
@@ -456,7 +459,7 @@ impl<'a> Ctx<'a> {
                 }
             }
         }
-        let witness = rule
+        let witness: Vec<Witness> = rule
             .fors
             .iter()
             .map(|clause| Witness {
@@ -470,6 +473,7 @@ impl<'a> Ctx<'a> {
                     .and_then(|t| self.evidence(&t)),
             })
             .collect();
+        let notes = license_notes(&witness);
         run.findings.push(Finding {
             rule: rule.name.clone(),
             level: rule.level,
@@ -478,6 +482,7 @@ impl<'a> Ctx<'a> {
             span: rule.check_span,
             witness,
             waived,
+            notes,
         });
     }
 
@@ -554,4 +559,28 @@ impl RuleRun<'_> {
             self.dropped += 1;
         }
     }
+}
+
+/// Notes of the licenses among the witness values and their fields: a deprecated id read as its
+/// current name is said in the report, as the contract asks.
+fn license_notes(witness: &[Witness]) -> Vec<String> {
+    let mut notes: Vec<String> = Vec::new();
+    let mut add = |v: &Value| {
+        if let Value::License(l) = v {
+            for n in l.notes() {
+                if !notes.contains(n) {
+                    notes.push(n.clone());
+                }
+            }
+        }
+    };
+    for w in witness {
+        add(&w.value);
+        if let Value::Record(r) = &w.value {
+            for (_, v) in &r.fields {
+                add(v);
+            }
+        }
+    }
+    notes
 }

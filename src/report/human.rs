@@ -174,6 +174,9 @@ pub fn render(report: &Report, diagnostics: &str, style: Style) -> String {
 
 fn finding(out: &mut String, f: &FindingOut, s: Style) {
     let _ = writeln!(out, "   • {}", f.message);
+    for note in &f.notes {
+        let _ = writeln!(out, "       {}", s.dim(&format!("note: {note}")));
+    }
     witness(out, f, s);
 }
 

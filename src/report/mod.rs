@@ -75,6 +75,9 @@ pub struct FindingOut {
     /// The rule's doc comment.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub doc: Option<String>,
+    /// How the evidence was read (a deprecated license id taken as its current name, …).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -172,6 +175,7 @@ fn finding(f: &Finding, docs: &dyn Fn(&str) -> Option<String>, sources: &SourceM
                 evidence: w.evidence.as_ref().map(|e| evidence(e, sources)),
             })
             .collect(),
+        notes: f.notes.clone(),
         doc: if f.kind == FindingKind::Rule {
             docs(&f.rule)
         } else {
