@@ -106,9 +106,16 @@ impl std::error::Error for Rendered {}
 
 impl miette::Diagnostic for Rendered {
     fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        if self.diag.code == RELATED {
+            return None;
+        }
         Some(Box::new(format!("gate::{}", self.diag.code)))
     }
     fn severity(&self) -> Option<miette::Severity> {
+        // A label in another file is shown as advice beside the diagnostic it belongs to.
+        if self.diag.code == RELATED {
+            return Some(miette::Severity::Advice);
+        }
         Some(match self.diag.severity {
             Severity::Error => miette::Severity::Error,
             Severity::Warning => miette::Severity::Warning,
@@ -189,11 +196,14 @@ fn bind(diag: &Diagnostic, sources: &SourceMap) -> Rendered {
     }
 }
 
+/// The code of a secondary label rendered on its own.
+const RELATED: &str = "related";
+
 /// A secondary label in another file, rendered as its own advice.
 fn note(label: &Label, sources: &SourceMap) -> Diagnostic {
     let loc = sources.locate(label.span);
     Diagnostic {
-        code: "related",
+        code: RELATED,
         severity: Severity::Warning,
         message: format!("{} ({loc})", label.text),
         primary: None,
@@ -245,4 +255,40 @@ pub fn suggestion<'a>(
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<String> {
     did_you_mean(wanted, candidates).map(|c| format!("did you mean `{c}`?"))
+}
+
+/// `maxErrorRate` → `max_error_rate`, for "names are snake_case" help.
+pub fn snake_case(name: &str) -> String {
+    let mut out = String::with_capacity(name.len() + 4);
+    let mut prev_lower = false;
+    for c in name.chars() {
+        if c.is_ascii_uppercase() {
+            if prev_lower {
+                out.push('_');
+            }
+            out.push(c.to_ascii_lowercase());
+            prev_lower = false;
+        } else {
+            out.push(c);
+            prev_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
+        }
+    }
+    out
+}
+
+/// An I/O error as a lowercase reason, without the OS error number.
+pub fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        std::io::ErrorKind::IsADirectory => "it is a directory".into(),
+        std::io::ErrorKind::InvalidData => "it is not UTF-8 text".into(),
+        _ => {
+            let text = e.to_string().to_lowercase();
+            match text.find(" (os error") {
+                Some(at) => text[..at].to_string(),
+                None => text,
+            }
+        }
+    }
 }

@@ -1090,7 +1090,7 @@ impl AllowList {
             match License::parse(entry) {
                 Err(error) => errors.push((
                     index,
-                    LicenseError::new(format!("entry [{index}]: {}", error.message), error.span),
+                    LicenseError::new(error.message, error.span),
                 )),
                 Ok(license) => match (license.tree, license.terms.into_iter().next()) {
                     (Node::Term(_), Some(term)) => {
@@ -1103,7 +1103,7 @@ impl AllowList {
                         list.canonical.push(term.text.clone());
                         list.entries.push(term.key);
                     }
-                    _ => errors.push((index, compound_entry(index, entry))),
+                    _ => errors.push((index, compound_entry(entry))),
                 },
             }
         }
@@ -1141,7 +1141,7 @@ impl AllowList {
 }
 
 /// The error for an entry that parsed but holds an `AND`/`OR`.
-fn compound_entry(index: usize, entry: &str) -> LicenseError {
+fn compound_entry(entry: &str) -> LicenseError {
     let operator = Lexer::new_mode(entry, ParseMode::STRICT)
         .filter_map(Result::ok)
         .find(|token| matches!(token.token, Token::And | Token::Or));
@@ -1158,7 +1158,7 @@ fn compound_entry(index: usize, entry: &str) -> LicenseError {
     };
     LicenseError::new(
         format!(
-            "entry [{index}]: `{entry}` holds `{name}`, but an `allowed by` entry is a single license term; list each license as its own entry"
+            "`{entry}` holds `{name}`, but an `allowed by` entry is a single license term; list each license as its own entry"
         ),
         span,
     )
@@ -1677,10 +1677,10 @@ mod tests {
         };
         assert!(
             or.message
-                .starts_with("entry [1]: `MIT OR Apache-2.0` holds `OR`")
+                .starts_with("`MIT OR Apache-2.0` holds `OR`")
         );
         assert_eq!(or.span, Some(4..6));
-        assert!(nope.message.starts_with("entry [2]: `Nope` is not"));
+        assert!(nope.message.starts_with("`Nope` is not"));
         assert!(and.message.contains("holds `AND`"), "{}", and.message);
     }
 

@@ -507,7 +507,6 @@ pub fn order(a: &Value, b: &Value) -> Result<Ordering, Incomparable> {
         (Value::Version(x), Value::Version(y)) => x.cmp(y),
         (Value::Version(x), Value::Str(y)) => (**x).cmp(&as_version(y)?),
         (Value::Str(x), Value::Version(y)) => as_version(x)?.cmp(y),
-        (Value::Bool(x), Value::Bool(y)) => x.cmp(y),
         (Value::None, _) | (_, Value::None) => {
             return Err(Incomparable(
                 "`none` can only be compared with `==` or `!=`".into(),

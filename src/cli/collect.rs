@@ -10,6 +10,9 @@ use std::path::{Path, PathBuf};
 
 pub struct Collected {
     pub policy: Option<PathBuf>,
+    /// Every namespace the run tried to produce, including those that failed: the checker must
+    /// not add "not produced" to the error that says why.
+    pub attempted: std::collections::BTreeSet<String>,
     pub facts: Facts,
     /// The instant and the zone's name.
     pub clock: Option<(jiff::Zoned, String)>,
@@ -20,9 +23,11 @@ pub fn collect(
     args: &Sources,
     replay: Option<&Path>,
     policy: Option<&Path>,
+    need_policy: bool,
     sources: &mut SourceMap,
 ) -> Collected {
     let mut errors = Vec::new();
+    let mut attempted = std::collections::BTreeSet::from(["clock".to_string()]);
     let plan_path = args.plan.clone().or_else(|| {
         Path::new("gate.toml")
             .is_file()
@@ -46,7 +51,10 @@ pub fn collect(
     if let Some(path) = replay {
         match facts::replay(path, sources) {
             Ok(saved) => facts = saved,
-            Err(mut d) => errors.append(&mut d),
+            Err(mut d) => {
+                errors.append(&mut d);
+                attempted.extend(gate::schema::NAMESPACES.iter().map(|n| n.name.to_string()));
+            }
         }
     } else {
         let mut mounts: Vec<(String, PathBuf)> = plan
@@ -75,6 +83,7 @@ pub fn collect(
             }
         }
         for (name, path) in mounts {
+            attempted.insert(name.clone());
             match facts::mount(&name, &path, sources) {
                 Ok(ns) => facts.insert(name, ns),
                 Err(mut d) => errors.append(&mut d),
@@ -136,7 +145,8 @@ pub fn collect(
             }
         }
     }
-    if policy.is_none() && errors.is_empty() {
+    attempted.extend(facts.namespaces.keys().cloned());
+    if need_policy && policy.is_none() && errors.is_empty() {
         errors.push(
             Diagnostic::error(
                 "usage",
@@ -147,6 +157,7 @@ pub fn collect(
     }
     Collected {
         policy,
+        attempted,
         facts,
         clock: clock_out,
         errors,

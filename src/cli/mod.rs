@@ -144,6 +144,7 @@ fn run_check(a: CheckArgs) -> u8 {
         &a.sources,
         a.replay.as_deref(),
         a.policy.as_deref(),
+        true,
         &mut sources,
     );
     let mut problems = collected.errors;
@@ -152,7 +153,7 @@ fn run_check(a: CheckArgs) -> u8 {
     let mut docs: Vec<(String, Option<String>)> = Vec::new();
     if let Some(path) = &collected.policy {
         let (loaded, mut load_diags) = load(path, &FsReader, &mut sources);
-        let available = Available::Only(collected.facts.namespaces.keys().cloned().collect());
+        let available = Available::Only(collected.attempted.clone());
         let (policy, mut check_diags) = check(&loaded, &sources, &available);
         problems.append(&mut load_diags);
         problems.append(&mut check_diags);
@@ -223,7 +224,7 @@ fn run_facts(a: FactsArgs) -> u8 {
         };
     }
     let mut sources = SourceMap::default();
-    let collected = collect::collect(&a.sources, None, None, &mut sources);
+    let collected = collect::collect(&a.sources, None, None, false, &mut sources);
     if !collected.errors.is_empty() {
         let color = use_color(Color::Auto, std::io::stderr().is_terminal());
         eprint(&render(&collected.errors, &sources, color));

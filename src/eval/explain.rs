@@ -34,7 +34,7 @@ impl Ctx<'_> {
                     format!("{} = {l}", self.text(lhs))
                 };
                 if was {
-                    format!("{left}, {} {r}", op.symbol())
+                    format!("{left}, which is {} {r}", op.symbol())
                 } else {
                     format!("{left}, not {} {r}", op.symbol())
                 }
@@ -109,9 +109,10 @@ impl Ctx<'_> {
                         allowance.satisfied_by.join(" AND ")
                     )
                 } else {
+                    let verb = if allowance.not_allowed.len() == 1 { "is" } else { "are" };
                     format!(
-                        "{name} = {license}: {} is not allowed",
-                        allowance.not_allowed.join(", ")
+                        "{name} = {license}: {} {verb} not allowed",
+                        allowance.not_allowed.join(" and ")
                     )
                 }
             }

@@ -292,12 +292,7 @@ impl Ctx<'_> {
             let detail = problems
                 .first()
                 .map(|(i, err)| {
-                    format!(
-                        "entry {} `{}`: {}",
-                        i + 1,
-                        entries.get(*i).map_or("", String::as_str),
-                        err.message
-                    )
+                    format!("entry {}: {}", i + 1, err.message)
                 })
                 .unwrap_or_default();
             self.fail(
@@ -415,6 +410,11 @@ impl Ctx<'_> {
     }
 
     fn member(&self, e: &Expr, x: &Value, coll: &Value) -> Result<bool, EvalError> {
+        if matches!(x, Value::None) {
+            return Err(self
+                .fail(e, format!("`{}` looks for none, which `in` and `contains` cannot use", self.text(e)))
+                .help("`none` can only be compared with `==` or `!=`; test it first: `x != none and …`"));
+        }
         match coll {
             Value::List(items) => {
                 for item in items.iter() {

@@ -266,15 +266,37 @@ impl<'a> Ctx<'a> {
     }
 
     fn let_value(&self, i: usize) -> Result<Value, EvalError> {
-        let Some(cell) = self.lets.get(i) else {
-            return Ok(Value::None);
-        };
-        cell.get_or_init(|| {
-            let def = &self.policy.lets[i];
-            let mut frame = Frame::new(def.slots);
-            self.eval(&def.expr, &mut frame)
-        })
-        .clone()
+        // Evaluate what `i` reads first, without recursion: a let reads only lets above it, so a
+        // long chain of lets costs a loop, not a deep stack.
+        let mut stack = vec![i];
+        while let Some(&top) = stack.last() {
+            let Some(cell) = self.lets.get(top) else {
+                stack.pop();
+                continue;
+            };
+            if cell.get().is_some() {
+                stack.pop();
+                continue;
+            }
+            let pending = self.policy.lets[top]
+                .deps
+                .iter()
+                .find(|d| self.lets.get(**d).is_some_and(|c| c.get().is_none()));
+            match pending {
+                Some(&d) if d != top => stack.push(d),
+                _ => {
+                    let def = &self.policy.lets[top];
+                    let mut frame = Frame::new(def.slots);
+                    let value = self.eval(&def.expr, &mut frame);
+                    let _ = cell.set(value);
+                    stack.pop();
+                }
+            }
+        }
+        match self.lets.get(i).and_then(OnceCell::get) {
+            Some(v) => v.clone(),
+            None => Ok(Value::None),
+        }
     }
 
     fn run_rule(

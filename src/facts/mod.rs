@@ -5,7 +5,7 @@ pub mod clock;
 pub mod json;
 pub mod pointer;
 
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, io_reason};
 use crate::schema;
 use crate::schema::RESERVED;
 use crate::span::{FileId, SourceFile, SourceMap, Span};
@@ -138,13 +138,6 @@ fn read_document(
     }
 }
 
-fn io_reason(e: &std::io::Error) -> String {
-    match e.kind() {
-        std::io::ErrorKind::NotFound => "no such file".into(),
-        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
-        _ => e.to_string().to_lowercase(),
-    }
-}
 
 /// Is `name` usable as a namespace name on the command line?
 pub fn check_namespace_name(name: &str) -> Result<(), String> {

@@ -1,6 +1,8 @@
 //! Finds the byte offset of a JSON pointer's value in a document's text, so an error about
 //! `/latency/p99` can point at its line and column. Only run when something is reported.
 
+use std::collections::HashMap;
+
 /// Escapes one pointer token (RFC 6901).
 pub fn escape(token: &str) -> String {
     token.replace('~', "~0").replace('/', "~1")
@@ -17,21 +19,28 @@ fn skip_ws(b: &[u8], mut i: usize) -> usize {
     i
 }
 
-/// The end of the string starting at `i` (on its opening quote), and its unescaped text.
-fn string_at(b: &[u8], i: usize) -> Option<(usize, String)> {
+/// The end of the string starting at `i` (on its opening quote).
+fn string_end(b: &[u8], i: usize) -> Option<usize> {
     let mut j = i + 1;
-    while let Some(&c) = b.get(j) {
-        match c {
+    loop {
+        match *b.get(j)? {
             b'\\' => j += 2,
-            b'"' => {
-                let raw = std::str::from_utf8(b.get(i..=j)?).ok()?;
-                let text = serde_json::from_str::<String>(raw).ok()?;
-                return Some((j + 1, text));
-            }
+            b'"' => return Some(j + 1),
             _ => j += 1,
         }
     }
-    None
+}
+
+/// Does the string at `i..end` (quotes included) spell `key`?
+fn key_is(b: &[u8], i: usize, end: usize, key: &str) -> bool {
+    let raw = b.get(i + 1..end - 1).unwrap_or(&[]);
+    if !raw.contains(&b'\\') {
+        return raw == key.as_bytes();
+    }
+    std::str::from_utf8(b.get(i..end).unwrap_or(&[]))
+        .ok()
+        .and_then(|s| serde_json::from_str::<String>(s).ok())
+        .is_some_and(|s| s == key)
 }
 
 /// The end of the value starting at `i`. Iterative, so nesting depth costs no stack.
@@ -39,9 +48,8 @@ fn skip_value(b: &[u8], i: usize) -> Option<usize> {
     let mut depth = 0usize;
     let mut j = i;
     loop {
-        let c = *b.get(j)?;
-        match c {
-            b'"' => j = string_at(b, j)?.0,
+        match *b.get(j)? {
+            b'"' => j = string_end(b, j)?,
             b'{' | b'[' => {
                 depth += 1;
                 j += 1;
@@ -67,53 +75,99 @@ fn skip_value(b: &[u8], i: usize) -> Option<usize> {
     }
 }
 
-/// The offset where the value at `pointer` (`/packages/3/license`) starts.
-pub fn locate(text: &str, pointer: &str) -> Option<usize> {
-    let b = text.as_bytes();
-    let mut i = skip_ws(b, 0);
-    if pointer.is_empty() {
-        return Some(i);
+/// The offsets of the elements of the array starting at `i` (on its `[`).
+fn elements(b: &[u8], i: usize) -> Option<Vec<usize>> {
+    let mut out = Vec::new();
+    let mut j = skip_ws(b, i + 1);
+    if *b.get(j)? == b']' {
+        return Some(out);
     }
-    for token in pointer.strip_prefix('/')?.split('/') {
-        let token = unescape(token);
-        match b.get(i)? {
-            b'{' => {
-                i = skip_ws(b, i + 1);
-                loop {
-                    if *b.get(i)? != b'"' {
-                        return None;
-                    }
-                    let (end, key) = string_at(b, i)?;
-                    i = skip_ws(b, end);
-                    if *b.get(i)? != b':' {
-                        return None;
-                    }
-                    i = skip_ws(b, i + 1);
-                    if key == token {
-                        break;
-                    }
-                    i = skip_ws(b, skip_value(b, i)?);
-                    match b.get(i)? {
-                        b',' => i = skip_ws(b, i + 1),
-                        _ => return None,
-                    }
-                }
-            }
-            b'[' => {
-                let index: usize = token.parse().ok()?;
-                i = skip_ws(b, i + 1);
-                for _ in 0..index {
-                    i = skip_ws(b, skip_value(b, i)?);
-                    match b.get(i)? {
-                        b',' => i = skip_ws(b, i + 1),
-                        _ => return None,
-                    }
-                }
-            }
-            _ => return None,
+    loop {
+        out.push(j);
+        j = skip_ws(b, skip_value(b, j)?);
+        match *b.get(j)? {
+            b',' => j = skip_ws(b, j + 1),
+            _ => return Some(out),
         }
     }
-    Some(i)
+}
+
+/// Locates many pointers in one document quickly: the element offsets of each array walked are
+/// kept, so a thousand witnesses in one list cost one pass over it, not a thousand.
+#[derive(Default)]
+pub struct Locator {
+    arrays: HashMap<usize, Vec<usize>>,
+    /// Offsets of pointer prefixes already resolved (`/packages`).
+    prefixes: HashMap<String, usize>,
+}
+
+impl Locator {
+    /// The offset where the value at `pointer` (`/packages/3/license`) starts.
+    pub fn locate(&mut self, text: &str, pointer: &str) -> Option<usize> {
+        let b = text.as_bytes();
+        let mut i = skip_ws(b, 0);
+        if pointer.is_empty() {
+            return Some(i);
+        }
+        let tokens: Vec<&str> = pointer.strip_prefix('/')?.split('/').collect();
+        // Start from the longest prefix resolved before (all but the last token, typically).
+        let mut start = 0;
+        for n in (1..tokens.len()).rev() {
+            let prefix = format!("/{}", tokens[..n].join("/"));
+            if let Some(&at) = self.prefixes.get(&prefix) {
+                i = at;
+                start = n;
+                break;
+            }
+        }
+        for (n, token) in tokens.iter().enumerate().skip(start) {
+            if n > start {
+                // The container walked so far: the next witness in it starts here.
+                self.prefixes.insert(format!("/{}", tokens[..n].join("/")), i);
+            }
+            let token = unescape(token);
+            match b.get(i)? {
+                b'{' => {
+                    i = skip_ws(b, i + 1);
+                    loop {
+                        if *b.get(i)? != b'"' {
+                            return None;
+                        }
+                        let end = string_end(b, i)?;
+                        let found = key_is(b, i, end, &token);
+                        i = skip_ws(b, end);
+                        if *b.get(i)? != b':' {
+                            return None;
+                        }
+                        i = skip_ws(b, i + 1);
+                        if found {
+                            break;
+                        }
+                        i = skip_ws(b, skip_value(b, i)?);
+                        match b.get(i)? {
+                            b',' => i = skip_ws(b, i + 1),
+                            _ => return None,
+                        }
+                    }
+                }
+                b'[' => {
+                    let index: usize = token.parse().ok()?;
+                    if !self.arrays.contains_key(&i) {
+                        let offsets = elements(b, i)?;
+                        self.arrays.insert(i, offsets);
+                    }
+                    i = *self.arrays.get(&i)?.get(index)?;
+                }
+                _ => return None,
+            }
+        }
+        Some(i)
+    }
+}
+
+/// The offset where the value at `pointer` starts; for one lookup.
+pub fn locate(text: &str, pointer: &str) -> Option<usize> {
+    Locator::default().locate(text, pointer)
 }
 
 #[cfg(test)]
@@ -133,8 +187,21 @@ mod tests {
 
     #[test]
     fn skips_strings_with_brackets_and_escapes() {
-        let text = r#"{"a": "}]\"{", "b": true}"#;
-        let at = locate(text, "/b").unwrap_or(0);
+        let text = r#"{"a": "}]\"{", "b\u0021": true, "c": []}"#;
+        let at = locate(text, "/b!").unwrap_or(0);
         assert_eq!(&text[at..at + 4], "true");
+        assert_eq!(locate(text, "/c/0"), None);
+    }
+
+    #[test]
+    fn a_locator_reuses_what_it_walked() {
+        let items: Vec<String> = (0..1000).map(|i| format!("{{\"n\": {i}}}")).collect();
+        let text = format!("{{\"xs\": [{}]}}", items.join(", "));
+        let mut loc = Locator::default();
+        for i in [999, 0, 500] {
+            let at = loc.locate(&text, &format!("/xs/{i}/n")).unwrap_or(0);
+            assert!(text[at..].starts_with(&i.to_string()));
+        }
+        assert_eq!(loc.arrays.len(), 1);
     }
 }

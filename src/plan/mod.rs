@@ -43,7 +43,7 @@ pub fn load(path: &Path, sources: &mut SourceMap) -> Result<Plan, Vec<Diagnostic
             format!(
                 "cannot read the plan `{}`: {}",
                 path.display(),
-                e.to_string().to_lowercase()
+                crate::diag::io_reason(&e)
             ),
         )]
     })?;

@@ -78,6 +78,8 @@ struct Checker<'a> {
     let_ir: Vec<Option<ir::LetDef>>,
     let_ty: Vec<Ty>,
     let_reads: Vec<BTreeSet<String>>,
+    /// The lets the let being lowered reads (for evaluating them in order).
+    let_deps: Vec<usize>,
     namespaces: Vec<String>,
     missing: BTreeMap<String, Vec<Span>>,
     scope: Vec<Local>,
@@ -103,6 +105,7 @@ pub fn check(
         let_ir: Vec::new(),
         let_ty: Vec::new(),
         let_reads: Vec::new(),
+        let_deps: Vec::new(),
         namespaces: Vec::new(),
         missing: BTreeMap::new(),
         scope: Vec::new(),
@@ -273,6 +276,16 @@ pub fn check(
     }
 
     c.report_missing_namespaces();
+    if rules.is_empty() && loaded.broken.is_empty() {
+        // Fail closed: an empty or truncated file must not let a release through.
+        if let Some(root) = loaded.root.and_then(|r| loaded.modules.get(r)) {
+            c.diags.push(
+                Diagnostic::error("no-rules", "the policy has no rules: it would decide nothing")
+                    .at(crate::span::Span::new(root.file, 0..0), "no `rule` in this file or the files it uses")
+                    .help("a policy needs at least one `rule`; check that the file is complete"),
+            );
+        }
+    }
     // Lets are referenced by declaration index; keep that indexing.
     let mut by_decl: Vec<ir::LetDef> = Vec::new();
     for i in 0..c.let_decls.len() {
@@ -283,6 +296,7 @@ pub fn check(
                 span: c.let_decls[i].span,
             },
             slots: 0,
+            deps: Vec::new(),
             span: c.let_decls[i].span,
         }));
     }
@@ -329,7 +343,7 @@ impl<'a> Checker<'a> {
                 "reserved",
             );
         } else if name.name.chars().any(|c| c.is_ascii_uppercase()) {
-            let lower = name.name.to_ascii_lowercase();
+            let lower = crate::diag::snake_case(&name.name);
             let d = self.error(
                 "name-case",
                 format!("names are snake_case, not `{}`", name.name),
@@ -389,12 +403,17 @@ impl<'a> Checker<'a> {
         );
         self.next_slot = 0;
         self.max_slot = 0;
+        self.let_deps.clear();
         let decl = self.let_decls[i];
         let (expr, ty) = self.expr(&decl.value);
+        let mut deps = std::mem::take(&mut self.let_deps);
+        deps.sort_unstable();
+        deps.dedup();
         self.let_ir[i] = Some(ir::LetDef {
             name: decl.name.name.clone(),
             expr,
             slots: self.max_slot,
+            deps,
             span: decl.span,
         });
         self.let_ty[i] = ty;
@@ -545,6 +564,8 @@ impl<'a> Checker<'a> {
         match &e.kind {
             ExprKind::Literal(l) => {
                 let (v, t) = literal(&l.value);
+                // A literal that did not read (an error is reported) is `none` only by accident.
+                let t = if t == Ty::None && l.text != "none" { Ty::Unknown } else { t };
                 (Self::mk(Node::Const(v), span), t)
             }
             ExprKind::Name(n) => self.name(n, span),
@@ -922,7 +943,20 @@ impl<'a> Checker<'a> {
                     );
                     return (Self::mk(Node::Let(i), span), Ty::Unknown);
                 }
-                LetState::Todo => self.lower_let(i),
+                LetState::Todo => {
+                    // Lets are lowered in order, so a `Todo` let is one defined further down.
+                    let decl_span = self.let_decls[i].name.span;
+                    self.diags.push(
+                        Diagnostic::error(
+                            "let-order",
+                            format!("`{n}` is defined further down: a `let` may only read the lets above it"),
+                        )
+                        .at(span, "read here")
+                        .also(decl_span, "defined here")
+                        .help(format!("move `let {n}` above the `let` that reads it")),
+                    );
+                    return (Self::mk(Node::Let(i), span), Ty::Unknown);
+                }
                 LetState::Done => {}
             }
             let reads = self.let_reads[i].clone();
@@ -936,6 +970,7 @@ impl<'a> Checker<'a> {
                     self.let_ty[i].clone(),
                 );
             }
+            self.let_deps.push(i);
             return (Self::mk(Node::Let(i), span), self.let_ty[i].clone());
         }
         if let Some(ns) = schema::namespace(n) {
@@ -1068,8 +1103,11 @@ impl<'a> Checker<'a> {
 
     fn arith_type(&mut self, op: ast::ArithOp, a: &Ty, b: &Ty, span: Span) -> Ty {
         use ast::ArithOp::*;
+        if *a == Ty::Unknown || *b == Ty::Unknown {
+            return Ty::Unknown; // an error is reported already
+        }
         if a.is_open() || b.is_open() {
-            return if a.is_open() { b.clone() } else { a.clone() };
+            return Ty::Any;
         }
         let ok = match (op, a, b) {
             (_, Ty::Number, Ty::Number) => Some(Ty::Number),
@@ -1154,7 +1192,7 @@ impl<'a> Checker<'a> {
                     self.error(
                         "type-mismatch",
                         format!(
-                            "{} values have no order: `{}` cannot be used",
+                            "{} has no order: `{}` cannot compare it",
                             bad.describe(),
                             op.symbol()
                         ),
@@ -1328,7 +1366,7 @@ impl<'a> Checker<'a> {
                             let at = items.get(i).map_or(list.span, |e| e.span);
                             self.error(
                                 "bad-allow-entry",
-                                format!("`{}` cannot be an entry of an `allowed by` list: {}", entries.get(i).copied().unwrap_or(""), err.message),
+                                err.message,
                                 at,
                                 "not a single SPDX license term",
                             )

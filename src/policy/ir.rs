@@ -28,6 +28,8 @@ pub struct LetDef {
     pub expr: Expr,
     /// Local slots its quantifiers need.
     pub slots: usize,
+    /// The lets it reads, all defined above it: evaluating them first keeps evaluation flat.
+    pub deps: Vec<usize>,
     pub span: Span,
 }
 

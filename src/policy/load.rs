@@ -43,8 +43,11 @@ pub fn normalize(path: &Path) -> PathBuf {
         match c {
             Component::CurDir => {}
             Component::ParentDir => {
-                if !out.pop() {
+                let at_parent = matches!(out.components().next_back(), None | Some(Component::ParentDir));
+                if at_parent {
                     out.push("..");
+                } else {
+                    out.pop();
                 }
             }
             other => out.push(other),

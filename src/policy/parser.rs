@@ -136,7 +136,7 @@ fn describe(rule: Rule) -> Option<&'static str> {
         Rule::item | Rule::policy_decl | Rule::use_decl | Rule::let_decl => "an item",
         Rule::rule_decl | Rule::waive_decl => "an item",
         Rule::kw_policy | Rule::kw_use | Rule::kw_let | Rule::kw_rule | Rule::kw_waive => {
-            "`policy`, `use`, `let`, `rule` or `waive`"
+            "an item"
         }
         Rule::level | Rule::kw_block | Rule::kw_warn | Rule::kw_info => {
             "a level (`block`, `warn` or `info`)"
@@ -191,7 +191,8 @@ fn describe(rule: Rule) -> Option<&'static str> {
         Rule::rbrace => "`}`",
         Rule::lparen => "`(`",
         Rule::rparen => "`)`",
-        Rule::lbrack => "`[`",
+        // `[` where an expression could go on is an index: one of the operators.
+        Rule::lbrack => "an operator",
         Rule::rbrack => "`]`",
         _ => return None,
     })
@@ -315,7 +316,7 @@ fn syntax_error(file: FileId, base: usize, text: &str, e: &pest::error::Error<Ru
     if word.chars().any(|c| c.is_ascii_uppercase()) && expected.contains(&"a name") {
         d = d.help(format!(
             "names are snake_case: `{}`",
-            word.to_ascii_lowercase()
+            crate::diag::snake_case(&word)
         ));
     } else if ["true", "false", "none", "in", "where", "for"].contains(&word.as_str())
         && expected.contains(&"a name")
@@ -344,9 +345,20 @@ struct Builder<'t> {
 }
 
 impl Builder<'_> {
+    /// The pair's span without the whitespace and comments pest let it swallow at its end.
     fn span(&self, p: &Pair<Rule>) -> Span {
         let s = p.as_span();
-        Span::new(self.file, self.base + s.start()..self.base + s.end())
+        let text = p.as_str();
+        let mut end = text.trim_end().len();
+        // A trailing comment line belongs to no item.
+        while let Some(hash) = text[..end].rfind('#') {
+            let line_start = text[..hash].rfind('\n').map_or(0, |n| n + 1);
+            if !text[line_start..hash].trim().is_empty() || !text[..end].contains('\n') {
+                break;
+            }
+            end = text[..line_start].trim_end().len();
+        }
+        Span::new(self.file, self.base + s.start()..self.base + s.start() + end)
     }
 
     fn ident(&self, p: &Pair<Rule>) -> Ident {
@@ -619,6 +631,10 @@ impl Builder<'_> {
         };
         while i < bytes.len() {
             match bytes[i] {
+                // `\u{…}` is an escape, not an interpolation: skip to its `}`.
+                b'\\' if bytes.get(i + 1) == Some(&b'u') && bytes.get(i + 2) == Some(&b'{') => {
+                    i = raw[i..].find('}').map_or(bytes.len(), |c| i + c + 1);
+                }
                 b'\\' => i += 2,
                 b'{' if bytes.get(i + 1) == Some(&b'{') => {
                     push_text(self, &mut parts, text_from, i + 1);
@@ -644,9 +660,23 @@ impl Builder<'_> {
                         );
                         return Template { parts, span };
                     };
-                    match parse_expr(self.file, self.text, start + i + 1, start + close) {
-                        Ok(e) => parts.push(Part::Expr(e)),
-                        Err(d) => self.diags.push(d),
+                    let inner = &raw[i + 1..close];
+                    if inner.contains('\\') {
+                        // Inside a message, a quote is `\"`: the expression would need escapes of
+                        // its own. A `let` says the same thing more clearly.
+                        self.diags.push(
+                            Diagnostic::error(
+                                "string-in-interpolation",
+                                "a `{…}` in a message cannot hold a string in quotes or an escape",
+                            )
+                            .at(Span::new(self.file, start + i..start + close + 1), "here")
+                            .help("compute the value in a `let` and interpolate its name"),
+                        );
+                    } else {
+                        match parse_expr(self.file, self.text, start + i + 1, start + close) {
+                            Ok(e) => parts.push(Part::Expr(e)),
+                            Err(d) => self.diags.push(d),
+                        }
                     }
                     i = close + 1;
                     text_from = i;
@@ -943,19 +973,20 @@ impl Builder<'_> {
                 continue;
             };
             if !first {
-                let (a, b) = (
-                    self.text.get(lhs.span.range()).unwrap_or("a < b"),
-                    self.text.get(tail_span.range()).unwrap_or("< c"),
-                );
+                let words = |span: Span, default: &str| -> String {
+                    let t = self.text.get(span.range()).unwrap_or(default);
+                    t.split_whitespace().collect::<Vec<_>>().join(" ")
+                };
+                let (a, b) = (words(lhs.span, "a < b"), words(tail_span, "< c"));
                 let middle = match &lhs.kind {
-                    ExprKind::Compare { rhs, .. } => self.text.get(rhs.span.range()).unwrap_or("b"),
-                    _ => "b",
+                    ExprKind::Compare { rhs, .. } => words(rhs.span, "b"),
+                    _ => "b".to_string(),
                 };
                 self.diags.push(
                     Diagnostic::error("chained-comparison", "comparisons do not chain")
                         .at(tail_span, "a second comparison")
                         .also(lhs.span, "after this one")
-                        .help(format!("write `{a} and {middle} {}`", b.trim())),
+                        .help(format!("write `{a} and {middle} {b}`; to compare a `count`, put it in parentheses")),
                 );
                 break;
             }
@@ -1132,7 +1163,7 @@ fn chain_error(span: Span) -> Diagnostic {
         "too-deep",
         format!("more than {MAX_CHAIN} prefix operators or field accesses in a row"),
     )
-    .at(span, "here")
+    .at(Span { end: span.start.saturating_add(1), ..span }, "from here")
     .help("split the expression into `let`s")
 }
 

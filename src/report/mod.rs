@@ -126,13 +126,17 @@ impl Problem {
     }
 }
 
-fn evidence(e: &Evidence, sources: &SourceMap) -> EvidenceOut {
+/// One locator per fact document, shared by every witness of a report.
+type Locators = std::collections::HashMap<crate::span::FileId, pointer::Locator>;
+
+fn evidence(e: &Evidence, sources: &SourceMap, locators: &mut Locators) -> EvidenceOut {
     match &e.origin {
         Origin::File { file, prefix } => {
             let full = format!("{prefix}{}", e.pointer);
+            let locator = locators.entry(*file).or_default();
             let at = sources
                 .get(*file)
-                .and_then(|f| pointer::locate(&f.text, &full).map(|o| f.line_col(o)));
+                .and_then(|f| locator.locate(&f.text, &full).map(|o| f.line_col(o)));
             EvidenceOut {
                 namespace: e.namespace.clone(),
                 source: sources.name(*file).to_string(),
@@ -151,7 +155,12 @@ fn evidence(e: &Evidence, sources: &SourceMap) -> EvidenceOut {
     }
 }
 
-fn finding(f: &Finding, docs: &dyn Fn(&str) -> Option<String>, sources: &SourceMap) -> FindingOut {
+fn finding(
+    f: &Finding,
+    docs: &dyn Fn(&str) -> Option<String>,
+    sources: &SourceMap,
+    locators: &mut Locators,
+) -> FindingOut {
     FindingOut {
         rule: f.rule.clone(),
         level: f.level,
@@ -172,7 +181,7 @@ fn finding(f: &Finding, docs: &dyn Fn(&str) -> Option<String>, sources: &SourceM
                 name: w.name.clone(),
                 display: w.value.to_string(),
                 value: to_json(&w.value),
-                evidence: w.evidence.as_ref().map(|e| evidence(e, sources)),
+                evidence: w.evidence.as_ref().map(|e| evidence(e, sources, locators)),
             })
             .collect(),
         notes: f.notes.clone(),
@@ -192,10 +201,11 @@ pub fn build(
     docs: &dyn Fn(&str) -> Option<String>,
     sources: &SourceMap,
 ) -> Report {
+    let mut locators = Locators::new();
     let findings: Vec<FindingOut> = outcome
         .findings
         .iter()
-        .map(|f| finding(f, docs, sources))
+        .map(|f| finding(f, docs, sources, &mut locators))
         .collect();
     let mut summary = Summary {
         rules: outcome.rules,
