@@ -237,7 +237,6 @@ fn broken_policies_render_for_people() {
 
 /// A mistake should produce its own error only, not errors about what follows from it.
 #[test]
-#[ignore = "bug: some mistakes cascade into further, misleading errors (see `# cascade:` in tests/broken)"]
 fn broken_policies_report_no_cascading_errors() {
     let dir = corpus_dir();
     let mut failures = Vec::new();

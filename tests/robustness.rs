@@ -420,7 +420,6 @@ fn fifty_megabytes_of_licenses_facts_give_a_verdict() {
 }
 
 #[test]
-#[ignore = "bug: each finding's evidence is located by re-scanning the whole facts document (facts/pointer.rs `locate`), so many findings in a big file take quadratic time: 10k packages with 1.6k findings take minutes, this one hours"]
 fn fifty_megabytes_of_licenses_facts_with_many_findings_give_a_verdict() {
     let dir = tempfile::tempdir().unwrap();
     big_licenses(dir.path(), 6);
@@ -528,7 +527,6 @@ fn output_to_a_directory_is_an_error() {
 }
 
 #[test]
-#[ignore = "bug: an empty policy file (or one with only comments) gives `go`: a truncated or wrong file passes the release by accident"]
 fn an_empty_policy_is_not_a_pass() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "p.gate", "");
@@ -560,15 +558,17 @@ fn let_chain(n: usize, reverse: bool) -> String {
 #[test]
 fn a_thousand_chained_lets() {
     let dir = tempfile::tempdir().unwrap();
-    for reverse in [false, true] {
-        write(dir.path(), "p.gate", &let_chain(1_000, reverse));
-        let (status, report) = check(dir.path(), "p.gate", &[]);
-        assert_eq!(status, Some(0), "{}", report["errors"]);
-    }
+    write(dir.path(), "p.gate", &let_chain(1_000, false));
+    let (status, report) = check(dir.path(), "p.gate", &[]);
+    assert_eq!(status, Some(0), "{}", report["errors"]);
+    // A `let` reads only the lets above it: the reversed chain is an error, not a recursion.
+    write(dir.path(), "p.gate", &let_chain(1_000, true));
+    let (status, report) = check(dir.path(), "p.gate", &[]);
+    assert_eq!(status, Some(2));
+    assert_eq!(report["errors"][0]["code"], "let-order");
 }
 
 #[test]
-#[ignore = "bug: a chain of 3,000 or more lets (`let a1 = a0 + 1` …) overflows the stack, in the checker (reverse order) and in the evaluator (declaration order): the process aborts"]
 fn ten_thousand_chained_lets() {
     let dir = tempfile::tempdir().unwrap();
     for reverse in [false, true] {

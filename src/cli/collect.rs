@@ -85,7 +85,10 @@ pub fn collect(
         for (name, path) in mounts {
             attempted.insert(name.clone());
             match facts::mount(&name, &path, sources) {
-                Ok(ns) => facts.insert(name, ns),
+                Ok((ns, mut notes)) => {
+                    facts.insert(name, ns);
+                    errors.append(&mut notes);
+                }
                 Err(mut d) => errors.append(&mut d),
             }
         }
@@ -146,7 +149,7 @@ pub fn collect(
         }
     }
     attempted.extend(facts.namespaces.keys().cloned());
-    if need_policy && policy.is_none() && errors.is_empty() {
+    if need_policy && policy.is_none() && !errors.iter().any(Diagnostic::is_error) {
         errors.push(
             Diagnostic::error(
                 "usage",

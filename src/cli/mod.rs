@@ -228,6 +228,8 @@ fn run_facts(a: FactsArgs) -> u8 {
     if !collected.errors.is_empty() {
         let color = use_color(Color::Auto, std::io::stderr().is_terminal());
         eprint(&render(&collected.errors, &sources, color));
+    }
+    if collected.errors.iter().any(Diagnostic::is_error) {
         return 2;
     }
     let json = collected.facts.to_json(&sources);

@@ -216,6 +216,16 @@ impl Ctx<'_> {
             Node::Compare { op, lhs, rhs } => {
                 let a = self.eval(lhs, f)?;
                 let b = self.eval(rhs, f)?;
+                // `none` takes part in `==` and `!=` only.
+                match (op, &a, &b) {
+                    (CmpOp::In | CmpOp::NotIn, Value::None, _) => {
+                        return Err(self.none_misuse(lhs, op.symbol()));
+                    }
+                    (CmpOp::Contains, _, Value::None) => {
+                        return Err(self.none_misuse(rhs, "contains"));
+                    }
+                    _ => {}
+                }
                 self.compare(e, *op, &a, &b).map(Value::Bool)
             }
             Node::Matches { lhs, regex } => match self.eval(lhs, f)? {
@@ -291,9 +301,7 @@ impl Ctx<'_> {
         AllowList::new(entries.iter().map(String::as_str)).map_err(|problems| {
             let detail = problems
                 .first()
-                .map(|(i, err)| {
-                    format!("entry {}: {}", i + 1, err.message)
-                })
+                .map(|(i, err)| format!("entry {}: {}", i + 1, err.message))
                 .unwrap_or_default();
             self.fail(
                 e,

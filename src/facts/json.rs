@@ -54,6 +54,7 @@ pub fn plain(j: &J) -> Value {
 struct Typer {
     errors: Vec<SchemaError>,
     dropped: usize,
+    notes: Vec<SchemaError>,
 }
 
 impl Typer {
@@ -197,7 +198,16 @@ impl Typer {
                 })),
             },
             (T::License, J::String(s)) => match License::parse(s) {
-                Ok(l) => Value::License(Arc::new(l)),
+                Ok(l) => {
+                    for note in l.notes() {
+                        self.notes.push(SchemaError {
+                            pointer: ptr.to_string(),
+                            message: note.clone(),
+                            help: None,
+                        });
+                    }
+                    Value::License(Arc::new(l))
+                }
                 Err(e) => Value::Malformed(Arc::new(Malformed {
                     text: s.clone(),
                     why: e.message,
@@ -238,13 +248,23 @@ pub fn typed_namespace(
     j: &J,
     ns: &'static schema::Namespace,
 ) -> Result<Value, (Vec<SchemaError>, usize)> {
+    typed_namespace_with_notes(j, ns).map(|(v, _)| v)
+}
+
+/// Like [`typed_namespace`], with the notes on how values were read (a deprecated license id
+/// read as its current name), each at its pointer.
+pub fn typed_namespace_with_notes(
+    j: &J,
+    ns: &'static schema::Namespace,
+) -> Result<(Value, Vec<SchemaError>), (Vec<SchemaError>, usize)> {
     let mut t = Typer {
         errors: Vec::new(),
         dropped: 0,
+        notes: Vec::new(),
     };
     let v = t.record(j, ns.fields, "");
     if t.errors.is_empty() {
-        Ok(v)
+        Ok((v, t.notes))
     } else {
         Err((t.errors, t.dropped))
     }

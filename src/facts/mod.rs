@@ -5,7 +5,7 @@ pub mod clock;
 pub mod json;
 pub mod pointer;
 
-use crate::diag::{Diagnostic, io_reason};
+use crate::diag::{Diagnostic, Severity, io_reason};
 use crate::schema;
 use crate::schema::RESERVED;
 use crate::span::{FileId, SourceFile, SourceMap, Span};
@@ -138,7 +138,6 @@ fn read_document(
     }
 }
 
-
 /// Is `name` usable as a namespace name on the command line?
 pub fn check_namespace_name(name: &str) -> Result<(), String> {
     let ok = name
@@ -171,71 +170,82 @@ fn convert(
     file: FileId,
     prefix: &str,
     sources: &SourceMap,
-) -> Result<Value, Vec<Diagnostic>> {
+) -> Result<(Value, Vec<Diagnostic>), Vec<Diagnostic>> {
     let Some(ns) = schema::namespace(name) else {
-        return Ok(json::plain(j));
+        return Ok((json::plain(j), Vec::new()));
     };
-    json::typed_namespace(j, ns).map_err(|(errors, dropped)| {
-        let text = sources.get(file).map(|f| f.text.clone());
-        let mut diags: Vec<Diagnostic> = errors
-            .into_iter()
-            .map(|e| {
-                let full = format!("{prefix}{}", e.pointer);
-                let at = text
-                    .as_deref()
-                    .and_then(|t| pointer::locate(t, &full))
-                    .unwrap_or(0);
-                let end = text.as_deref().map_or(at, |t| {
-                    t[at..]
-                        .find([',', '\n', '}', ']'])
-                        .map_or(t.len(), |n| at + n.max(1))
-                });
-                let mut d = Diagnostic::error(
-                    "fact-schema",
-                    format!(
-                        "`{name}` facts at `{}`: {}",
-                        if e.pointer.is_empty() {
-                            "/"
-                        } else {
-                            &e.pointer
-                        },
-                        e.message
-                    ),
-                )
-                .at(Span::new(file, at..end.max(at + 1)), e.message.clone());
-                if let Some(h) = e.help {
-                    d = d.help(h);
-                }
-                d
-            })
-            .collect();
-        if dropped > 0 {
-            diags.push(Diagnostic::error(
-                "fact-schema",
-                format!("… and {dropped} more problems in the `{name}` facts"),
-            ));
+    let text = sources.get(file).map(|f| f.text.clone());
+    let mut locator = pointer::Locator::default();
+    let mut located = |e: json::SchemaError, severity: Severity| {
+        let full = format!("{prefix}{}", e.pointer);
+        let at = text
+            .as_deref()
+            .and_then(|t| locator.locate(t, &full))
+            .unwrap_or(0);
+        let end = text.as_deref().map_or(at, |t| {
+            t[at..]
+                .find([',', '\n', '}', ']'])
+                .map_or(t.len(), |n| at + n.max(1))
+        });
+        let pointer = if e.pointer.is_empty() {
+            "/"
+        } else {
+            &e.pointer
+        };
+        let message = format!("`{name}` facts at `{pointer}`: {}", e.message);
+        let mut d = match severity {
+            Severity::Error => Diagnostic::error("fact-schema", message),
+            Severity::Warning => Diagnostic::warning("fact-note", message),
         }
-        diags
-    })
+        .at(Span::new(file, at..end.max(at + 1)), e.message.clone());
+        if let Some(h) = e.help {
+            d = d.help(h);
+        }
+        d
+    };
+    match json::typed_namespace_with_notes(j, ns) {
+        Ok((value, notes)) => Ok((
+            value,
+            notes
+                .into_iter()
+                .map(|n| located(n, Severity::Warning))
+                .collect(),
+        )),
+        Err((errors, dropped)) => {
+            let mut diags: Vec<Diagnostic> = errors
+                .into_iter()
+                .map(|e| located(e, Severity::Error))
+                .collect();
+            if dropped > 0 {
+                diags.push(Diagnostic::error(
+                    "fact-schema",
+                    format!("… and {dropped} more problems in the `{name}` facts"),
+                ));
+            }
+            Err(diags)
+        }
+    }
 }
 
 /// `--facts NAME=PATH`: mounts a JSON document as a namespace.
+/// Also returns notes on how values were read (warnings, located in the document).
 pub fn mount(
     name: &str,
     path: &Path,
     sources: &mut SourceMap,
-) -> Result<Namespace, Vec<Diagnostic>> {
+) -> Result<(Namespace, Vec<Diagnostic>), Vec<Diagnostic>> {
     check_namespace_name(name).map_err(|m| vec![Diagnostic::error("bad-namespace", m)])?;
     let what = format!("the `{name}` facts");
     let (file, j) = read_document(path, &what, sources).map_err(|d| vec![d])?;
-    let value = convert(name, &j, file, "", sources)?;
-    Ok(Namespace {
+    let (value, notes) = convert(name, &j, file, "", sources)?;
+    let ns = Namespace {
         value,
         origin: Origin::File {
             file,
             prefix: String::new(),
         },
-    })
+    };
+    Ok((ns, notes))
 }
 
 /// `--replay FILE`: every namespace of a saved `gate facts` document.
@@ -284,7 +294,7 @@ pub fn replay(path: &Path, sources: &mut SourceMap) -> Result<Facts, Vec<Diagnos
         }
         let prefix = format!("/{}", pointer::escape(name));
         match convert(name, doc, file, &prefix, sources) {
-            Ok(value) => facts.insert(
+            Ok((value, _notes)) => facts.insert(
                 name.clone(),
                 Namespace {
                     value,

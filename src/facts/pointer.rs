@@ -123,7 +123,8 @@ impl Locator {
         for (n, token) in tokens.iter().enumerate().skip(start) {
             if n > start {
                 // The container walked so far: the next witness in it starts here.
-                self.prefixes.insert(format!("/{}", tokens[..n].join("/")), i);
+                self.prefixes
+                    .insert(format!("/{}", tokens[..n].join("/")), i);
             }
             let token = unescape(token);
             match b.get(i)? {
