@@ -55,7 +55,34 @@ pub struct Record {
     pub fields: Vec<(Arc<str>, Value)>,
 }
 
+/// Where a field was found last time, per place in the policy that reads it: records of one
+/// fact list share their layout, so the next lookup is one comparison instead of a scan.
+#[derive(Debug, Default)]
+pub struct Hint(std::sync::atomic::AtomicUsize);
+
+impl Clone for Hint {
+    fn clone(&self) -> Hint {
+        Hint(std::sync::atomic::AtomicUsize::new(
+            self.0.load(std::sync::atomic::Ordering::Relaxed),
+        ))
+    }
+}
+
 impl Record {
+    /// [`Record::get`], trying the position `hint` remembers first.
+    pub fn get_hinted(&self, name: &str, hint: &Hint) -> Option<&Value> {
+        use std::sync::atomic::Ordering::Relaxed;
+        let at = hint.0.load(Relaxed);
+        if let Some((k, v)) = self.fields.get(at) {
+            if &**k == name {
+                return Some(v);
+            }
+        }
+        let at = self.fields.iter().position(|(k, _)| &**k == name)?;
+        hint.0.store(at, Relaxed);
+        self.fields.get(at).map(|(_, v)| v)
+    }
+
     pub fn get(&self, name: &str) -> Option<&Value> {
         self.fields
             .iter()

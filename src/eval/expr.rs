@@ -34,6 +34,9 @@ impl Ctx<'_> {
 
     /// A condition's truth; `none` or a non-boolean is an error.
     pub(super) fn truth(&self, e: &Expr, f: &mut Frame) -> Result<bool, EvalError> {
+        if let Some(Value::Bool(b)) = self.peek(e, f) {
+            return Ok(*b);
+        }
         match self.eval(e, f)? {
             Value::Bool(b) => Ok(b),
             Value::None => Err(self
@@ -70,8 +73,12 @@ impl Ctx<'_> {
     ) -> Result<(Value, Option<Rc<Trace>>), EvalError> {
         let trace = match &e.node {
             Node::Namespace(i) => Some(Rc::new(Trace::Namespace(*i))),
-            Node::Local(slot) => f.origins.get(*slot).cloned().flatten(),
-            Node::Field(base, name) => {
+            Node::Local(slot) => f
+                .origins
+                .get(*slot)
+                .and_then(Option::as_ref)
+                .map(|o| o.trace()),
+            Node::Field(base, name, _) => {
                 let (_, t) = self.traced(base, f)?;
                 t.map(|t| Rc::new(Trace::Field(t, name.clone())))
             }
@@ -80,15 +87,41 @@ impl Ctx<'_> {
         Ok((self.eval(e, f)?, trace))
     }
 
+    /// The value an expression reads without computing anything — a constant, a binding, a
+    /// namespace, an evaluated let, or a field of those — by reference, so the hot path clones
+    /// nothing. `None` means "evaluate it" (which also reports what is missing).
+    pub(super) fn peek<'v>(&'v self, e: &'v Expr, f: &'v Frame) -> Option<&'v Value> {
+        match &e.node {
+            Node::Const(v) => Some(v),
+            Node::Local(slot) => f.slots.get(*slot),
+            Node::Namespace(i) => self.namespaces.get(*i).copied().flatten().map(|n| &n.value),
+            Node::Let(i) => self.lets.get(*i)?.get()?.as_ref().ok(),
+            Node::Field(base, name, hint) => match self.peek(base, f)? {
+                Value::Record(r) => r.get_hinted(name, hint),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
     pub(super) fn eval(&self, e: &Expr, f: &mut Frame) -> Result<Value, EvalError> {
         match &e.node {
             Node::Const(v) => Ok(v.clone()),
             Node::Local(slot) => Ok(f.slots.get(*slot).cloned().unwrap_or(Value::None)),
             Node::Let(i) => self.let_value(*i),
             Node::Namespace(i) => self.namespace(*i, e),
-            Node::Field(base, name) => {
+            Node::Field(base, name, hint) => {
+                if let Some(v) = self.peek(e, f) {
+                    return Ok(v.clone());
+                }
                 let b = self.eval(base, f)?;
-                self.field(e, base, &b, name)
+                match &b {
+                    Value::Record(r) => match r.get_hinted(name, hint) {
+                        Some(v) => Ok(v.clone()),
+                        None => Err(self.missing(e, base, name)),
+                    },
+                    _ => self.field(e, base, &b, name),
+                }
             }
             Node::Index(base, index) => {
                 let b = self.eval(base, f)?;
@@ -214,33 +247,21 @@ impl Ctx<'_> {
                 Ok(Value::Range(Arc::new((a, b))))
             }
             Node::Compare { op, lhs, rhs } => {
+                if let (Some(a), Some(b)) = (self.peek(lhs, f), self.peek(rhs, f)) {
+                    return self.compare_operands(e, *op, lhs, rhs, a, b);
+                }
                 let a = self.eval(lhs, f)?;
                 let b = self.eval(rhs, f)?;
-                // `none` takes part in `==` and `!=` only.
-                match (op, &a, &b) {
-                    (CmpOp::In | CmpOp::NotIn, Value::None, _) => {
-                        return Err(self.none_misuse(lhs, op.symbol()));
-                    }
-                    (CmpOp::Contains, _, Value::None) => {
-                        return Err(self.none_misuse(rhs, "contains"));
-                    }
-                    _ => {}
-                }
-                self.compare(e, *op, &a, &b).map(Value::Bool)
+                self.compare_operands(e, *op, lhs, rhs, &a, &b)
             }
-            Node::Matches { lhs, regex } => match self.eval(lhs, f)? {
-                Value::Str(s) => Ok(Value::Bool(regex.is_match(&s))),
-                Value::None => Err(self.none_misuse(lhs, "matches")),
-                other => Err(self.fail(
-                    e,
-                    format!(
-                        "`matches` needs a string, but `{}` is {}",
-                        self.text(lhs),
-                        kind_name(&other)
-                    ),
-                )),
+            Node::Matches { lhs, regex } => match self.peek(lhs, f) {
+                Some(Value::Str(s)) => Ok(Value::Bool(regex.is_match(s))),
+                _ => self.matches_slow(e, lhs, regex, f),
             },
             Node::AllowedBy { lhs, list } => {
+                if let (Some(Value::License(l)), AllowSource::Static(allow)) = (self.peek(lhs, f), list) {
+                    return Ok(Value::Bool(is_allowed(l, allow)));
+                }
                 let license = self.license_of(lhs, f)?;
                 let allowed = match list {
                     AllowSource::Static(l) => is_allowed(&license, l),
@@ -251,6 +272,38 @@ impl Ctx<'_> {
                 };
                 Ok(Value::Bool(allowed))
             }
+        }
+    }
+
+    fn compare_operands(
+        &self,
+        e: &Expr,
+        op: CmpOp,
+        lhs: &Expr,
+        rhs: &Expr,
+        a: &Value,
+        b: &Value,
+    ) -> Result<Value, EvalError> {
+        // `none` takes part in `==` and `!=` only.
+        match (op, a, b) {
+            (CmpOp::In | CmpOp::NotIn, Value::None, _) => Err(self.none_misuse(lhs, op.symbol())),
+            (CmpOp::Contains, _, Value::None) => Err(self.none_misuse(rhs, "contains")),
+            _ => self.compare(e, op, a, b).map(Value::Bool),
+        }
+    }
+
+    fn matches_slow(&self, e: &Expr, lhs: &Expr, regex: &regex::Regex, f: &mut Frame) -> Result<Value, EvalError> {
+        match self.eval(lhs, f)? {
+            Value::Str(s) => Ok(Value::Bool(regex.is_match(&s))),
+            Value::None => Err(self.none_misuse(lhs, "matches")),
+            other => Err(self.fail(
+                e,
+                format!(
+                    "`matches` needs a string, but `{}` is {}",
+                    self.text(lhs),
+                    kind_name(&other)
+                ),
+            )),
         }
     }
 
@@ -454,6 +507,36 @@ impl Ctx<'_> {
     }
 
     fn call(&self, e: &Expr, func: Func, args: &[Expr], f: &mut Frame) -> Result<Value, EvalError> {
+        // The string functions on values read in place: no argument list, and no new string
+        // when `lower`/`upper` would change nothing.
+        match (func, args) {
+            (Func::StartsWith | Func::EndsWith, [a, b]) => {
+                if let (Some(Value::Str(x)), Some(Value::Str(y))) = (self.peek(a, f), self.peek(b, f)) {
+                    let hit = if func == Func::StartsWith { x.starts_with(&**y) } else { x.ends_with(&**y) };
+                    return Ok(Value::Bool(hit));
+                }
+            }
+            (Func::Len, [a]) => match self.peek(a, f) {
+                Some(Value::Str(s)) => return Ok(Value::Number(Decimal::from(s.chars().count()))),
+                Some(Value::List(items)) => return Ok(Value::Number(Decimal::from(items.len()))),
+                _ => {}
+            },
+            (Func::Lower, [a]) => {
+                if let Some(Value::Str(s)) = self.peek(a, f) {
+                    if !s.chars().any(char::is_uppercase) {
+                        return Ok(Value::Str(s.clone()));
+                    }
+                }
+            }
+            (Func::Upper, [a]) => {
+                if let Some(Value::Str(s)) = self.peek(a, f) {
+                    if !s.chars().any(char::is_lowercase) {
+                        return Ok(Value::Str(s.clone()));
+                    }
+                }
+            }
+            _ => {}
+        }
         let mut values = Vec::with_capacity(args.len());
         for a in args {
             values.push(self.eval(a, f)?);

@@ -10,8 +10,11 @@ pub fn zone(name: &str) -> Result<TimeZone, String> {
     if name == "UTC" || name == "Z" {
         return Ok(TimeZone::UTC);
     }
-    TimeZone::get(name).map_err(|_| {
-        let names: Vec<String> = jiff::tz::db().available().map(|n| n.to_string()).collect();
+    // The bundled database only: the same answer on every machine, and no walk of
+    // /usr/share/zoneinfo on every run.
+    let db = jiff::tz::TimeZoneDatabase::bundled();
+    db.get(name).map_err(|_| {
+        let names: Vec<String> = db.available().map(|n| n.to_string()).collect();
         let hint =
             crate::diag::suggestion(name, names.iter().map(String::as_str)).unwrap_or_else(|| {
                 "use an IANA time zone name such as `America/New_York` or `UTC`".into()

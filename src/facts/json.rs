@@ -28,8 +28,28 @@ fn number(n: &serde_json::Number) -> Option<Decimal> {
         .or_else(|| Decimal::from_scientific(&text).ok())
 }
 
+/// Field names shared by every record that has them: a list of ten thousand packages holds
+/// each name once, and lookups compare short, cache-warm strings.
+#[derive(Default)]
+struct Keys(std::collections::HashMap<String, Arc<str>>);
+
+impl Keys {
+    fn get(&mut self, k: &str) -> Arc<str> {
+        if let Some(a) = self.0.get(k) {
+            return a.clone();
+        }
+        let a: Arc<str> = Arc::from(k);
+        self.0.insert(k.to_string(), a.clone());
+        a
+    }
+}
+
 /// Plain JSON, for custom namespaces: numbers stay exact decimals.
 pub fn plain(j: &J) -> Value {
+    plain_with(j, &mut Keys::default())
+}
+
+fn plain_with(j: &J, keys: &mut Keys) -> Value {
     match j {
         J::Null => Value::None,
         J::Bool(b) => Value::Bool(*b),
@@ -41,17 +61,18 @@ pub fn plain(j: &J) -> Value {
             })),
         },
         J::String(s) => Value::Str(Arc::from(s.as_str())),
-        J::Array(items) => Value::List(items.iter().map(plain).collect()),
+        J::Array(items) => Value::List(items.iter().map(|i| plain_with(i, keys)).collect()),
         J::Object(map) => Value::Record(Arc::new(Record {
             fields: map
                 .iter()
-                .map(|(k, v)| (Arc::from(k.as_str()), plain(v)))
+                .map(|(k, v)| (keys.get(k), plain_with(v, keys)))
                 .collect(),
         })),
     }
 }
 
 struct Typer {
+    keys: Keys,
     errors: Vec<SchemaError>,
     dropped: usize,
     notes: Vec<SchemaError>,
@@ -100,7 +121,7 @@ impl Typer {
                     } else {
                         self.typed(v, &f.ty, &here)
                     };
-                    out.push((Arc::from(k.as_str()), value));
+                    out.push((self.keys.get(k), value));
                 }
                 None => {
                     let help = suggestion(k, fields.iter().map(|f| f.name)).or_else(|| {
@@ -130,7 +151,7 @@ impl Typer {
             )
         };
         match (ty, j) {
-            (T::Any, _) => plain(j),
+            (T::Any, _) => plain_with(j, &mut self.keys),
             (T::Bool, J::Bool(b)) => Value::Bool(*b),
             (T::Number, J::Number(n)) => match number(n) {
                 Some(d) => Value::Number(d),
@@ -258,6 +279,7 @@ pub fn typed_namespace_with_notes(
     ns: &'static schema::Namespace,
 ) -> Result<(Value, Vec<SchemaError>), (Vec<SchemaError>, usize)> {
     let mut t = Typer {
+        keys: Keys::default(),
         errors: Vec::new(),
         dropped: 0,
         notes: Vec::new(),

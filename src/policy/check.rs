@@ -578,7 +578,11 @@ impl<'a> Checker<'a> {
                 }
                 (
                     Self::mk(
-                        Node::Field(Box::new(b), Arc::from(field.name.as_str())),
+                        Node::Field(
+                            Box::new(b),
+                            Arc::from(field.name.as_str()),
+                            crate::value::Hint::default(),
+                        ),
                         span,
                     ),
                     ty,
@@ -1276,6 +1280,8 @@ impl<'a> Checker<'a> {
                 }
             },
         }
+        // A version compared with a string literal: read the literal as semver once, now.
+        let (l, r) = (self.fold_version(&rt, l), self.fold_version(&lt, r));
         (
             Self::mk(
                 Node::Compare {
@@ -1287,6 +1293,30 @@ impl<'a> Checker<'a> {
             ),
             Ty::Bool,
         )
+    }
+
+    /// A string constant compared with a version becomes a version, or a load error when it is
+    /// not semver.
+    fn fold_version(&mut self, other: &Ty, x: ir::Expr) -> ir::Expr {
+        if *other != Ty::Version {
+            return x;
+        }
+        let Node::Const(Value::Str(s)) = &x.node else {
+            return x;
+        };
+        match semver::Version::parse(s.trim_start_matches('v')) {
+            Ok(v) => Self::mk(Node::Const(Value::Version(Arc::new(v))), x.span),
+            Err(e) => {
+                self.error(
+                    "bad-version",
+                    format!("`{s}` is not a semver version: {e}"),
+                    x.span,
+                    "compared with a version",
+                )
+                .help = Some("write a full version such as `\"0.18.0\"`".into());
+                x
+            }
+        }
     }
 
     /// `pkg.kind == "norml"` can never hold: say so when the policy is loaded.

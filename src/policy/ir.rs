@@ -141,7 +141,7 @@ pub enum Node {
     Local(usize),
     Let(usize),
     Namespace(usize),
-    Field(Box<Expr>, Arc<str>),
+    Field(Box<Expr>, Arc<str>, crate::value::Hint),
     Index(Box<Expr>, Box<Expr>),
     Call(Func, Vec<Expr>),
     List(Vec<Expr>),
