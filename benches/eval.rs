@@ -185,12 +185,12 @@ fn one_rule_text(k: usize) -> String {
 struct MemReader(HashMap<String, String>);
 
 impl Reader for MemReader {
-    fn read(&self, path: &Path) -> Result<(String, String), String> {
+    fn read(&self, path: &Path) -> Result<(String, String), gate::policy::load::ReadError> {
         let key = path.display().to_string();
         self.0
             .get(&key)
             .map(|t| (t.clone(), key))
-            .ok_or_else(|| "no such file".to_string())
+            .ok_or_else(|| "no such file".into())
     }
 }
 

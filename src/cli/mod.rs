@@ -9,7 +9,7 @@ use clap::Parser as _;
 use gate::diag::{Diagnostic, render};
 use gate::eval::{Outcome, Verdict, evaluate};
 use gate::policy::check::{Available, check};
-use gate::policy::load::{Reader, load};
+use gate::policy::load::{ReadError, Reader, load};
 use gate::report::{self, ClockInfo, PolicyInfo, human};
 use gate::span::SourceMap;
 use std::ffi::OsString;
@@ -73,11 +73,8 @@ struct FsReader;
 const MAX_POLICY: u64 = 16 << 20;
 
 impl Reader for FsReader {
-    fn read(&self, path: &Path) -> Result<(String, String), String> {
-        let meta = std::fs::metadata(path).map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound => "no such file".to_string(),
-            _ => e.to_string().to_lowercase(),
-        })?;
+    fn read(&self, path: &Path) -> Result<(String, String), ReadError> {
+        let meta = std::fs::metadata(path).map_err(|e| gate::diag::io_reason(&e))?;
         if meta.is_dir() {
             return Err("it is a directory".into());
         }
@@ -85,25 +82,23 @@ impl Reader for FsReader {
             return Err(format!(
                 "it is {} bytes; policy files are at most 16 MiB",
                 meta.len()
-            ));
+            )
+            .into());
         }
-        let bytes = std::fs::read(path).map_err(|e| e.to_string().to_lowercase())?;
-        let text = String::from_utf8(bytes).map_err(|e| {
-            let at = e.utf8_error().valid_up_to();
-            let before = &e.as_bytes()[..at];
-            let line = before.iter().filter(|b| **b == b'\n').count() + 1;
-            let column = at
-                - before
-                    .iter()
-                    .rposition(|b| *b == b'\n')
-                    .map_or(0, |p| p + 1)
-                + 1;
-            format!("it is not UTF-8 text (invalid byte at line {line}, column {column})")
-        })?;
+        let bytes = std::fs::read(path).map_err(|e| gate::diag::io_reason(&e))?;
         let key = std::fs::canonicalize(path)
             .map(|p| p.display().to_string())
             .unwrap_or_else(|_| path.display().to_string());
-        Ok((text, key))
+        match String::from_utf8(bytes) {
+            Ok(text) => Ok((text, key)),
+            Err(e) => {
+                let at = e.utf8_error().valid_up_to();
+                Err(ReadError {
+                    message: "it is not UTF-8 text".into(),
+                    not_utf8: Some((String::from_utf8_lossy(e.as_bytes()).into_owned(), at)),
+                })
+            }
+        }
     }
 }
 

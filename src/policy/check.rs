@@ -280,9 +280,15 @@ pub fn check(
         // Fail closed: an empty or truncated file must not let a release through.
         if let Some(root) = loaded.root.and_then(|r| loaded.modules.get(r)) {
             c.diags.push(
-                Diagnostic::error("no-rules", "the policy has no rules: it would decide nothing")
-                    .at(crate::span::Span::new(root.file, 0..0), "no `rule` in this file or the files it uses")
-                    .help("a policy needs at least one `rule`; check that the file is complete"),
+                Diagnostic::error(
+                    "no-rules",
+                    "the policy has no rules: it would decide nothing",
+                )
+                .at(
+                    crate::span::Span::new(root.file, 0..0),
+                    "no `rule` in this file or the files it uses",
+                )
+                .help("a policy needs at least one `rule`; check that the file is complete"),
             );
         }
     }
@@ -565,7 +571,11 @@ impl<'a> Checker<'a> {
             ExprKind::Literal(l) => {
                 let (v, t) = literal(&l.value);
                 // A literal that did not read (an error is reported) is `none` only by accident.
-                let t = if t == Ty::None && l.text != "none" { Ty::Unknown } else { t };
+                let t = if t == Ty::None && l.text != "none" {
+                    Ty::Unknown
+                } else {
+                    t
+                };
                 (Self::mk(Node::Const(v), span), t)
             }
             ExprKind::Name(n) => self.name(n, span),

@@ -11,8 +11,64 @@ use std::path::{Component, Path, PathBuf};
 /// Reads policy files for [`load`].
 pub trait Reader {
     /// The file's text and a key that is the same for every path to the same file (a canonical
-    /// path, say). An error is a lowercase sentence: "no such file", "is a directory", ….
-    fn read(&self, path: &Path) -> Result<(String, String), String>;
+    /// path, say).
+    fn read(&self, path: &Path) -> Result<(String, String), ReadError>;
+}
+
+/// Why a policy file could not be read.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ReadError {
+    /// A lowercase sentence: "no such file", "it is a directory", ….
+    pub message: String,
+    /// For a file that is not UTF-8: its text read lossily and the offset of the first bad
+    /// byte, so the error can point at it.
+    pub not_utf8: Option<(String, usize)>,
+}
+
+impl From<String> for ReadError {
+    fn from(message: String) -> ReadError {
+        ReadError {
+            message,
+            not_utf8: None,
+        }
+    }
+}
+
+impl From<&str> for ReadError {
+    fn from(message: &str) -> ReadError {
+        ReadError::from(message.to_string())
+    }
+}
+
+/// The diagnostic for a file that could not be read, located when the file is not UTF-8.
+fn unreadable(
+    code: &'static str,
+    message: String,
+    error: ReadError,
+    path: &Path,
+    sources: &mut SourceMap,
+    used_at: Option<Span>,
+) -> Diagnostic {
+    let mut d = Diagnostic::error(code, message);
+    if let Some((text, at)) = error.not_utf8 {
+        let file = sources.add(SourceFile::new(path.display().to_string(), text));
+        d = d
+            .at(
+                Span::new(file, at..at + char::REPLACEMENT_CHARACTER.len_utf8()),
+                "not UTF-8",
+            )
+            .help("policy files are UTF-8 text; re-save the file as UTF-8");
+        if let Some(used) = used_at {
+            d = d.also(used, "used here");
+        }
+    } else if let Some(used) = used_at {
+        d = d
+            .at(used, "used here")
+            .help("paths are resolved relative to the file that says `use`");
+    } else {
+        d = d.help("give the path of a `.gate` file");
+    }
+    d
 }
 
 /// Every module of a policy, and its items in evaluation order: a `use`d file's items stand
@@ -43,7 +99,10 @@ pub fn normalize(path: &Path) -> PathBuf {
         match c {
             Component::CurDir => {}
             Component::ParentDir => {
-                let at_parent = matches!(out.components().next_back(), None | Some(Component::ParentDir));
+                let at_parent = matches!(
+                    out.components().next_back(),
+                    None | Some(Component::ParentDir)
+                );
                 if at_parent {
                     out.push("..");
                 } else {
@@ -87,13 +146,15 @@ pub fn load(
             let m = visit(&mut st, root, text, key, None);
             st.loaded.root = Some(m);
         }
-        Err(why) => st.diags.push(
-            Diagnostic::error(
-                "policy-unreadable",
-                format!("cannot read the policy `{}`: {why}", root.display()),
-            )
-            .help("give the path of a `.gate` file"),
-        ),
+        Err(why) => {
+            let message = format!(
+                "cannot read the policy `{}`: {}",
+                root.display(),
+                why.message
+            );
+            let d = unreadable("policy-unreadable", message, why, root, st.sources, None);
+            st.diags.push(d);
+        }
     }
     (st.loaded, st.diags)
 }
@@ -152,17 +213,13 @@ fn use_file(st: &mut State, from_path: &Path, rel: &str, span: Span) {
     let (text, key) = match st.reader.read(&target) {
         Ok(r) => r,
         Err(why) => {
-            st.diags.push(
-                Diagnostic::error(
-                    "use-missing",
-                    format!(
-                        "cannot use `{rel}`: {why} (looked for `{}`)",
-                        target.display()
-                    ),
-                )
-                .at(span, "used here")
-                .help("paths are resolved relative to the file that says `use`"),
+            let message = format!(
+                "cannot use `{rel}`: {} (looked for `{}`)",
+                why.message,
+                target.display()
             );
+            let d = unreadable("use-missing", message, why, &target, st.sources, Some(span));
+            st.diags.push(d);
             return;
         }
     };
