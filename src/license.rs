@@ -1088,10 +1088,7 @@ impl AllowList {
         let mut errors = Vec::new();
         for (index, entry) in entries.into_iter().enumerate() {
             match License::parse(entry) {
-                Err(error) => errors.push((
-                    index,
-                    LicenseError::new(error.message, error.span),
-                )),
+                Err(error) => errors.push((index, LicenseError::new(error.message, error.span))),
                 Ok(license) => match (license.tree, license.terms.into_iter().next()) {
                     (Node::Term(_), Some(term)) => {
                         list.notes.extend(
@@ -1675,10 +1672,7 @@ mod tests {
         let [(_, or), (_, nope), (_, and)] = errors.as_slice() else {
             panic!("{errors:?}");
         };
-        assert!(
-            or.message
-                .starts_with("`MIT OR Apache-2.0` holds `OR`")
-        );
+        assert!(or.message.starts_with("`MIT OR Apache-2.0` holds `OR`"));
         assert_eq!(or.span, Some(4..6));
         assert!(nope.message.starts_with("`Nope` is not"));
         assert!(and.message.contains("holds `AND`"), "{}", and.message);

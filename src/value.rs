@@ -73,10 +73,10 @@ impl Record {
     pub fn get_hinted(&self, name: &str, hint: &Hint) -> Option<&Value> {
         use std::sync::atomic::Ordering::Relaxed;
         let at = hint.0.load(Relaxed);
-        if let Some((k, v)) = self.fields.get(at) {
-            if &**k == name {
-                return Some(v);
-            }
+        if let Some((k, v)) = self.fields.get(at)
+            && &**k == name
+        {
+            return Some(v);
         }
         let at = self.fields.iter().position(|(k, _)| &**k == name)?;
         hint.0.store(at, Relaxed);

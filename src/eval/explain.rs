@@ -109,7 +109,11 @@ impl Ctx<'_> {
                         allowance.satisfied_by.join(" AND ")
                     )
                 } else {
-                    let verb = if allowance.not_allowed.len() == 1 { "is" } else { "are" };
+                    let verb = if allowance.not_allowed.len() == 1 {
+                        "is"
+                    } else {
+                        "are"
+                    };
                     format!(
                         "{name} = {license}: {} {verb} not allowed",
                         allowance.not_allowed.join(" and ")

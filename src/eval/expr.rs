@@ -259,7 +259,9 @@ impl Ctx<'_> {
                 _ => self.matches_slow(e, lhs, regex, f),
             },
             Node::AllowedBy { lhs, list } => {
-                if let (Some(Value::License(l)), AllowSource::Static(allow)) = (self.peek(lhs, f), list) {
+                if let (Some(Value::License(l)), AllowSource::Static(allow)) =
+                    (self.peek(lhs, f), list)
+                {
                     return Ok(Value::Bool(is_allowed(l, allow)));
                 }
                 let license = self.license_of(lhs, f)?;
@@ -292,7 +294,13 @@ impl Ctx<'_> {
         }
     }
 
-    fn matches_slow(&self, e: &Expr, lhs: &Expr, regex: &regex::Regex, f: &mut Frame) -> Result<Value, EvalError> {
+    fn matches_slow(
+        &self,
+        e: &Expr,
+        lhs: &Expr,
+        regex: &regex::Regex,
+        f: &mut Frame,
+    ) -> Result<Value, EvalError> {
         match self.eval(lhs, f)? {
             Value::Str(s) => Ok(Value::Bool(regex.is_match(&s))),
             Value::None => Err(self.none_misuse(lhs, "matches")),
@@ -511,8 +519,14 @@ impl Ctx<'_> {
         // when `lower`/`upper` would change nothing.
         match (func, args) {
             (Func::StartsWith | Func::EndsWith, [a, b]) => {
-                if let (Some(Value::Str(x)), Some(Value::Str(y))) = (self.peek(a, f), self.peek(b, f)) {
-                    let hit = if func == Func::StartsWith { x.starts_with(&**y) } else { x.ends_with(&**y) };
+                if let (Some(Value::Str(x)), Some(Value::Str(y))) =
+                    (self.peek(a, f), self.peek(b, f))
+                {
+                    let hit = if func == Func::StartsWith {
+                        x.starts_with(&**y)
+                    } else {
+                        x.ends_with(&**y)
+                    };
                     return Ok(Value::Bool(hit));
                 }
             }
@@ -522,17 +536,17 @@ impl Ctx<'_> {
                 _ => {}
             },
             (Func::Lower, [a]) => {
-                if let Some(Value::Str(s)) = self.peek(a, f) {
-                    if !s.chars().any(char::is_uppercase) {
-                        return Ok(Value::Str(s.clone()));
-                    }
+                if let Some(Value::Str(s)) = self.peek(a, f)
+                    && !s.chars().any(char::is_uppercase)
+                {
+                    return Ok(Value::Str(s.clone()));
                 }
             }
             (Func::Upper, [a]) => {
-                if let Some(Value::Str(s)) = self.peek(a, f) {
-                    if !s.chars().any(char::is_lowercase) {
-                        return Ok(Value::Str(s.clone()));
-                    }
+                if let Some(Value::Str(s)) = self.peek(a, f)
+                    && !s.chars().any(char::is_lowercase)
+                {
+                    return Ok(Value::Str(s.clone()));
                 }
             }
             _ => {}

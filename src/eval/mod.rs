@@ -143,6 +143,9 @@ pub(crate) enum Trace {
     Element(Rc<Trace>, usize),
 }
 
+/// A list a `for` walks, and where it came from in the facts.
+type TracedList = (Arc<[Value]>, Option<Rc<Trace>>);
+
 /// Where a bound element came from: element `index` of the list at `list`. Kept as a pair so
 /// binding costs no allocation; a [`Trace`] is built only when a witness needs it.
 #[derive(Clone, Debug)]
@@ -360,7 +363,11 @@ impl<'a> Ctx<'a> {
     }
 
     /// The waiver notes and the diagnostics of a rule that has been walked.
-    fn finish_rule(&self, run: RuleRun, now: Option<&jiff::Zoned>) -> (Vec<Finding>, Vec<Diagnostic>) {
+    fn finish_rule(
+        &self,
+        run: RuleRun,
+        now: Option<&jiff::Zoned>,
+    ) -> (Vec<Finding>, Vec<Diagnostic>) {
         let rule = run.rule;
         let mut findings = run.findings;
         let clean = run.errors.is_empty();
@@ -424,12 +431,7 @@ impl<'a> Ctx<'a> {
 
     /// Binds `for` clause `k` and everything after it, then checks the condition.
     /// The list a `for` clause walks, and where it came from; errors go to the rule.
-    fn for_list(
-        &self,
-        run: &mut RuleRun,
-        k: usize,
-        frame: &mut Frame,
-    ) -> Option<(Arc<[Value]>, Option<Rc<Trace>>)> {
+    fn for_list(&self, run: &mut RuleRun, k: usize, frame: &mut Frame) -> Option<TracedList> {
         let clause = run.rule.fors.get(k)?;
         match self.traced(&clause.collection, frame) {
             Ok((Value::List(items), trace)) => Some((items, trace)),
@@ -504,7 +506,9 @@ impl<'a> Ctx<'a> {
             .max()
             .unwrap_or(0);
         let mut frame = Frame::new(slots);
-        let Some(lead) = runs.get_mut(first) else { return };
+        let Some(lead) = runs.get_mut(first) else {
+            return;
+        };
         let listed = self.for_list(lead, 0, &mut frame);
         let Some((items, trace)) = listed else {
             // The list itself failed: every rule of the group reports it.
@@ -525,7 +529,9 @@ impl<'a> Ctx<'a> {
             });
             let mut bound: Option<usize> = None;
             for &ri in group {
-                let Some(run) = runs.get_mut(ri) else { continue };
+                let Some(run) = runs.get_mut(ri) else {
+                    continue;
+                };
                 let Some(slot) = run.rule.fors.first().map(|c| c.slot) else {
                     continue;
                 };
@@ -739,14 +745,19 @@ fn fused_groups(policy: &Policy) -> Vec<Vec<usize>> {
     fn key(e: &Expr) -> Option<String> {
         match &e.node {
             crate::policy::ir::Node::Namespace(i) => Some(format!("#{i}")),
-            crate::policy::ir::Node::Field(base, name, _) => key(base).map(|k| format!("{k}.{name}")),
+            crate::policy::ir::Node::Field(base, name, _) => {
+                key(base).map(|k| format!("{k}.{name}"))
+            }
             _ => None,
         }
     }
     let mut groups: Vec<(Option<String>, Vec<usize>)> = Vec::new();
     for (ri, rule) in policy.rules.iter().enumerate() {
         let k = rule.fors.first().and_then(|f| key(&f.collection));
-        match k.as_ref().and_then(|k| groups.iter_mut().find(|(g, _)| g.as_ref() == Some(k))) {
+        match k
+            .as_ref()
+            .and_then(|k| groups.iter_mut().find(|(g, _)| g.as_ref() == Some(k)))
+        {
             Some((_, members)) => members.push(ri),
             None => groups.push((k, vec![ri])),
         }

@@ -153,9 +153,9 @@ impl Locator {
                 }
                 b'[' => {
                     let index: usize = token.parse().ok()?;
-                    if !self.arrays.contains_key(&i) {
+                    if let std::collections::hash_map::Entry::Vacant(e) = self.arrays.entry(i) {
                         let offsets = elements(b, i)?;
-                        self.arrays.insert(i, offsets);
+                        e.insert(offsets);
                     }
                     i = *self.arrays.get(&i)?.get(index)?;
                 }

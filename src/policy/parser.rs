@@ -135,9 +135,7 @@ fn describe(rule: Rule) -> Option<&'static str> {
         Rule::EOI => "the end of the file",
         Rule::item | Rule::policy_decl | Rule::use_decl | Rule::let_decl => "an item",
         Rule::rule_decl | Rule::waive_decl => "an item",
-        Rule::kw_policy | Rule::kw_use | Rule::kw_let | Rule::kw_rule | Rule::kw_waive => {
-            "an item"
-        }
+        Rule::kw_policy | Rule::kw_use | Rule::kw_let | Rule::kw_rule | Rule::kw_waive => "an item",
         Rule::level | Rule::kw_block | Rule::kw_warn | Rule::kw_info => {
             "a level (`block`, `warn` or `info`)"
         }
@@ -358,7 +356,10 @@ impl Builder<'_> {
             }
             end = text[..line_start].trim_end().len();
         }
-        Span::new(self.file, self.base + s.start()..self.base + s.start() + end)
+        Span::new(
+            self.file,
+            self.base + s.start()..self.base + s.start() + end,
+        )
     }
 
     fn ident(&self, p: &Pair<Rule>) -> Ident {
@@ -1163,7 +1164,13 @@ fn chain_error(span: Span) -> Diagnostic {
         "too-deep",
         format!("more than {MAX_CHAIN} prefix operators or field accesses in a row"),
     )
-    .at(Span { end: span.start.saturating_add(1), ..span }, "from here")
+    .at(
+        Span {
+            end: span.start.saturating_add(1),
+            ..span
+        },
+        "from here",
+    )
     .help("split the expression into `let`s")
 }
 
