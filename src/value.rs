@@ -323,7 +323,11 @@ pub fn size_text(bytes: Decimal) -> String {
 
 /// A percent as policies write it: `0.07%`.
 pub fn percent_text(ratio: Decimal) -> String {
-    format!("{}%", decimal_text(ratio * Decimal::ONE_HUNDRED, 6))
+    match ratio.checked_mul(Decimal::ONE_HUNDRED) {
+        Some(p) => format!("{}%", decimal_text(p, 6)),
+        // Too large to scale: say it as the ratio it is.
+        None => format!("{} (as a ratio)", decimal_text(ratio, 6)),
+    }
 }
 
 /// `HH:MM`, or `HH:MM:SS` when the seconds are not zero.

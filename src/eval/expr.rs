@@ -600,7 +600,11 @@ impl Ctx<'_> {
                                 }
                             },
                             Some(Value::Percent(x)) => match item {
-                                Value::Percent(y) => Value::Percent(x + y),
+                                Value::Percent(y) => {
+                                    Value::Percent(x.checked_add(*y).ok_or_else(|| {
+                                        self.fail(e, format!("`{}` overflows", self.text(e)))
+                                    })?)
+                                }
                                 v => return Err(want(0, "a list of one kind of value", v)),
                             },
                             Some(a) => self.arith(e, ArithOp::Add, a, item.clone())?,

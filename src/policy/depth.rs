@@ -40,6 +40,13 @@ pub fn too_deep(text: &str) -> Option<usize> {
                     return Some(i);
                 }
             }
+            // A comma ends the quantifiers opened since the bracket: `[any a in xs where a, b]`.
+            b',' => {
+                if let Some(top) = levels.last_mut() {
+                    quantifiers -= *top;
+                    *top = 0;
+                }
+            }
             b')' | b']' if levels.len() > 1 => {
                 quantifiers -= levels.pop().unwrap_or(0);
             }

@@ -576,6 +576,10 @@ impl Builder<'_> {
                     let parsed = rest
                         .strip_prefix('{')
                         .and_then(|r| r.find('}').map(|close| &r[..close]))
+                        .filter(|hex| {
+                            (1..=6).contains(&hex.len())
+                                && hex.bytes().all(|b| b.is_ascii_hexdigit())
+                        })
                         .and_then(|hex| {
                             u32::from_str_radix(hex, 16)
                                 .ok()

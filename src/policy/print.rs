@@ -7,7 +7,17 @@
 //! printed on one line, with parentheses only where the tree has an [`ExprKind::Paren`] or where
 //! the grammar needs them to read the tree back as it is.
 //!
-//! Comments other than `##` doc comments are not in the tree, so they are not printed.
+//! What does not survive printing:
+//! - comments other than `##` doc comments, and a doc comment above a `use` (neither is in the
+//!   tree); a list written over several lines is printed on one;
+//! - the spelling of a string's escapes: strings are printed from their value (`"\u{41}"` prints
+//!   as `"A"`); every other literal is printed as written (`Literal::text`), so units stay;
+//! - a string literal inside a message's `{…}`: the parser refuses one (a quote there would have
+//!   to be written `\"`), so only a hand-built tree has one, and its printed text does not parse.
+//!
+//! A tree the parser would not make (`and` directly inside `and`, a comparison as the operand of
+//! a comparison, a quantifier before an operator that its `where` would take) is printed with the
+//! parentheses that keep its meaning, so it reads back with [`ExprKind::Paren`]s added.
 
 use super::ast::{
     ArithOp, Check, CheckKind, Expr, ExprKind, ForClause, Item, LetDecl, Module, Part, PolicyDecl,
@@ -30,7 +40,7 @@ pub fn print_module(m: &Module) -> String {
 /// The canonical text of an expression, on one line.
 pub fn print_expr(e: &Expr) -> String {
     let mut out = String::new();
-    expr(&mut out, e, Prec::Or, true);
+    expr(&mut out, e, Prec::Or, Follow::End);
     out
 }
 
@@ -90,7 +100,7 @@ fn use_decl(out: &mut String, u: &UseDecl) {
 fn let_decl(out: &mut String, l: &LetDecl) {
     doc(out, l.doc.as_deref());
     let _ = write!(out, "let {} = ", l.name.name);
-    expr(out, &l.value, Prec::Or, true);
+    expr(out, &l.value, Prec::Or, Follow::End);
     out.push('\n');
 }
 
@@ -106,11 +116,15 @@ fn rule(out: &mut String, r: &RuleDecl) {
 
 fn for_clause(out: &mut String, f: &ForClause) {
     let _ = write!(out, "  for {} in ", f.var.name);
-    // A collection followed by `where` must not end in a quantifier that would take it.
-    expr(out, &f.collection, Prec::Or, f.filter.is_none());
+    let after = if f.filter.is_some() {
+        Follow::Where
+    } else {
+        Follow::End
+    };
+    expr(out, &f.collection, Prec::Or, after);
     if let Some(filter) = &f.filter {
         out.push_str(" where ");
-        expr(out, filter, Prec::Or, true);
+        expr(out, filter, Prec::Or, Follow::End);
     }
     out.push('\n');
 }
@@ -121,7 +135,7 @@ fn check(out: &mut String, c: &Check) {
         CheckKind::Forbid => ("forbid", "because"),
     };
     let _ = write!(out, "  {keyword} ");
-    expr(out, &c.condition, Prec::Or, true);
+    expr(out, &c.condition, Prec::Or, Follow::End);
     out.push('\n');
     if let Some(m) = &c.message {
         let _ = write!(out, "    {message_keyword} ");
@@ -135,7 +149,7 @@ fn waive(out: &mut String, w: &WaiveDecl) {
     let _ = write!(out, "waive {}", w.rule.name);
     if let Some(filter) = &w.filter {
         out.push_str(" where ");
-        expr(out, filter, Prec::Or, true);
+        expr(out, filter, Prec::Or, Follow::End);
     }
     let d = w.until;
     let _ = write!(
@@ -249,39 +263,55 @@ fn prec(e: &Expr) -> Prec {
     }
 }
 
-/// Whether the expression, printed bare, ends in a quantifier's collection or `where` condition,
-/// which would take whatever operator or `where` follows it.
-fn open_right(e: &Expr) -> bool {
-    match &e.kind {
-        ExprKind::Quantifier { .. } => true,
-        ExprKind::Or(v) | ExprKind::And(v) => v.last().is_some_and(open_right),
-        ExprKind::Not(x) | ExprKind::Neg(x) => open_right(x),
-        ExprKind::Range(_, hi) => open_right(hi),
-        ExprKind::Compare { rhs, .. } => open_right(rhs),
-        ExprKind::AllowedBy { list, .. } => open_right(list),
-        ExprKind::Arith { first, rest } => match rest.last() {
-            Some((_, last)) => open_right(last),
-            None => open_right(first),
-        },
-        _ => false,
+/// What the printed text puts right after an expression.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Follow {
+    /// Nothing that could continue an expression: a closing bracket, a comma, a clause keyword
+    /// (`for`, `require`, `else`, `until`, …) or the end.
+    End,
+    /// An operator of this precedence (`Postfix` for `.field` and `[i]`).
+    Op(Prec),
+    /// The `where` of a `for` line, a quantifier or a comprehension.
+    Where,
+}
+
+/// Whether `e`, printed bare, would take the token that follows it: a quantifier's `where`
+/// condition reaches as far right as it can, and without one its collection takes the
+/// operators of a range and its `where` takes the next `where`. Everything else either ends in
+/// a bracket or leaves the question to its last operand, which is printed with the same
+/// [`Follow`] and gets parentheses of its own when it needs them.
+fn takes(e: &Expr, follow: Follow) -> bool {
+    let ExprKind::Quantifier {
+        collection, filter, ..
+    } = &e.kind
+    else {
+        return false;
+    };
+    match (follow, filter) {
+        (Follow::End, _) => false,
+        (Follow::Op(_), Some(_)) => true,
+        (Follow::Where, Some(_)) => false,
+        (Follow::Where, None) => true,
+        // A range takes one `..` only: `any x in a..b ..c` ranges over the quantifier.
+        (Follow::Op(p), None) => {
+            p >= Prec::Add || (p == Prec::Range && !matches!(collection.kind, ExprKind::Range(..)))
+        }
     }
 }
 
-/// Prints `e` where the grammar wants at least `min`. `last` says that nothing that could
-/// continue an expression follows (only a closing bracket, a comma or a clause keyword).
-fn expr(out: &mut String, e: &Expr, min: Prec, last: bool) {
-    let needs_parens = prec(e) < min || (!last && open_right(e));
-    if needs_parens {
+/// Prints `e` where the grammar wants at least `min`, followed by `follow`.
+fn expr(out: &mut String, e: &Expr, min: Prec, follow: Follow) {
+    if prec(e) < min || takes(e, follow) {
         out.push('(');
-        bare(out, e, true);
+        bare(out, e, Follow::End);
         out.push(')');
     } else {
-        bare(out, e, last);
+        bare(out, e, follow);
     }
 }
 
 /// Prints `e` without parentheses of its own.
-fn bare(out: &mut String, e: &Expr, last: bool) {
+fn bare(out: &mut String, e: &Expr, follow: Follow) {
     match &e.kind {
         ExprKind::Literal(l) => match &l.value {
             super::ast::LitValue::Str(s) => {
@@ -293,14 +323,14 @@ fn bare(out: &mut String, e: &Expr, last: bool) {
         },
         ExprKind::Name(n) => out.push_str(n),
         ExprKind::Field(base, field) => {
-            expr(out, base, Prec::Postfix, false);
+            expr(out, base, Prec::Postfix, Follow::Op(Prec::Postfix));
             out.push('.');
             out.push_str(&field.name);
         }
         ExprKind::Index(base, index) => {
-            expr(out, base, Prec::Postfix, false);
+            expr(out, base, Prec::Postfix, Follow::Op(Prec::Postfix));
             out.push('[');
-            expr(out, index, Prec::Or, true);
+            expr(out, index, Prec::Or, Follow::End);
             out.push(']');
         }
         ExprKind::Call(name, args) => {
@@ -321,9 +351,9 @@ fn bare(out: &mut String, e: &Expr, last: bool) {
             filter,
         } => {
             out.push('[');
-            expr(out, elem, Prec::Or, true);
+            expr(out, elem, Prec::Or, Follow::End);
             let _ = write!(out, " for {} in ", var.name);
-            binding(out, collection, filter.as_deref(), true);
+            binding(out, collection, filter.as_deref(), Follow::End);
             out.push(']');
         }
         ExprKind::Quantifier {
@@ -338,43 +368,43 @@ fn bare(out: &mut String, e: &Expr, last: bool) {
                 Quant::Count => "count",
             };
             let _ = write!(out, "{q} {} in ", var.name);
-            binding(out, collection, filter.as_deref(), last);
+            binding(out, collection, filter.as_deref(), follow);
         }
         ExprKind::Paren(inner) => {
             out.push('(');
-            expr(out, inner, Prec::Or, true);
+            expr(out, inner, Prec::Or, Follow::End);
             out.push(')');
         }
         ExprKind::Not(x) => {
             out.push_str("not ");
-            expr(out, x, Prec::Not, last);
+            expr(out, x, Prec::Not, follow);
         }
         ExprKind::Neg(x) => {
             out.push('-');
-            expr(out, x, Prec::Neg, last);
+            expr(out, x, Prec::Neg, follow);
         }
-        ExprKind::And(v) => junction(out, v, "and", Prec::Not, last),
-        ExprKind::Or(v) => junction(out, v, "or", Prec::And, last),
-        ExprKind::Arith { first, rest } => arith(out, first, rest, last),
+        ExprKind::And(v) => junction(out, v, Prec::And, follow),
+        ExprKind::Or(v) => junction(out, v, Prec::Or, follow),
+        ExprKind::Arith { first, rest } => arith(out, first, rest, follow),
         ExprKind::Range(lo, hi) => {
-            expr(out, lo, Prec::Add, false);
+            expr(out, lo, Prec::Add, Follow::Op(Prec::Range));
             out.push_str("..");
-            expr(out, hi, Prec::Add, last);
+            expr(out, hi, Prec::Add, follow);
         }
         ExprKind::Compare { op, lhs, rhs } => {
-            expr(out, lhs, Prec::Range, false);
+            expr(out, lhs, Prec::Range, Follow::Op(Prec::Compare));
             let _ = write!(out, " {} ", op.symbol());
-            expr(out, rhs, Prec::Range, last);
+            expr(out, rhs, Prec::Range, follow);
         }
         ExprKind::Matches { lhs, pattern } => {
-            expr(out, lhs, Prec::Range, false);
+            expr(out, lhs, Prec::Range, Follow::Op(Prec::Compare));
             out.push_str(" matches ");
             str_lit(out, pattern);
         }
         ExprKind::AllowedBy { lhs, list } => {
-            expr(out, lhs, Prec::Range, false);
+            expr(out, lhs, Prec::Range, Follow::Op(Prec::Compare));
             out.push_str(" allowed by ");
-            expr(out, list, Prec::Range, last);
+            expr(out, list, Prec::Range, follow);
         }
     }
 }
@@ -384,32 +414,38 @@ fn comma_list(out: &mut String, items: &[Expr]) {
         if i > 0 {
             out.push_str(", ");
         }
-        expr(out, item, Prec::Or, true);
+        expr(out, item, Prec::Or, Follow::End);
     }
 }
 
 /// `COLLECTION [where FILTER]` of a quantifier or a comprehension.
-fn binding(out: &mut String, collection: &Expr, filter: Option<&Expr>, last: bool) {
-    expr(out, collection, Prec::Range, last && filter.is_none());
-    if let Some(f) = filter {
-        out.push_str(" where ");
-        expr(out, f, Prec::Or, last);
+fn binding(out: &mut String, collection: &Expr, filter: Option<&Expr>, follow: Follow) {
+    match filter {
+        None => expr(out, collection, Prec::Range, follow),
+        Some(f) => {
+            expr(out, collection, Prec::Range, Follow::Where);
+            out.push_str(" where ");
+            expr(out, f, Prec::Or, follow);
+        }
     }
 }
 
-/// `a and b and c`: the operands bind tighter than the operator, so a nested `and` keeps its
-/// parentheses and reads back as the same tree. An empty junction is its identity.
-fn junction(out: &mut String, operands: &[Expr], word: &str, min: Prec, last: bool) {
+/// `a and b and c` (`op` is `And`) or `a or b or c`: the operands bind tighter than the
+/// operator, so a nested `and` keeps its parentheses and reads back as the same tree. An empty
+/// junction is its identity.
+fn junction(out: &mut String, operands: &[Expr], op: Prec, follow: Follow) {
+    let word = if op == Prec::And { "and" } else { "or" };
     match operands {
-        [] => out.push_str(if word == "and" { "true" } else { "false" }),
-        [only] => bare(out, only, last),
+        [] => out.push_str(if op == Prec::And { "true" } else { "false" }),
+        [only] => bare(out, only, follow),
         _ => {
             let n = operands.len();
             for (i, operand) in operands.iter().enumerate() {
                 if i > 0 {
                     let _ = write!(out, " {word} ");
                 }
-                expr(out, operand, min, last && i + 1 == n);
+                let after = if i + 1 == n { follow } else { Follow::Op(op) };
+                expr(out, operand, next(op), after);
             }
         }
     }
@@ -417,22 +453,26 @@ fn junction(out: &mut String, operands: &[Expr], word: &str, min: Prec, last: bo
 
 /// `a + b - c`, evaluated left to right. The parser makes chains of one precedence; a chain that
 /// mixes them is printed with the parentheses that keep its left-to-right meaning.
-fn arith(out: &mut String, first: &Expr, rest: &[(ArithOp, Expr)], last: bool) {
+fn arith(out: &mut String, first: &Expr, rest: &[(ArithOp, Expr)], follow: Follow) {
     let Some((first_op, _)) = rest.first() else {
-        bare(out, first, last);
+        bare(out, first, follow);
         return;
     };
     let mut acc = String::new();
-    expr(&mut acc, first, next(op_prec(*first_op)), false);
-    let mut acc_prec = op_prec(*first_op);
-    let n = rest.len();
+    let first_prec = op_prec(*first_op);
+    expr(&mut acc, first, next(first_prec), Follow::Op(first_prec));
+    let mut acc_prec = first_prec;
     for (i, (op, rhs)) in rest.iter().enumerate() {
         let p = op_prec(*op);
         if acc_prec < p {
             acc = format!("({acc})");
         }
         let _ = write!(acc, " {} ", op.symbol());
-        expr(&mut acc, rhs, next(p), last && i + 1 == n);
+        let after = match rest.get(i + 1) {
+            Some((next_op, _)) => Follow::Op(op_prec(*next_op)),
+            None => follow,
+        };
+        expr(&mut acc, rhs, next(p), after);
         acc_prec = p;
     }
     out.push_str(&acc);
@@ -577,6 +617,15 @@ mod tests {
                 "a and any x in xs where p or q",
             ),
             ("(any x in xs) and b", "(any x in xs) and b"),
+            // Found by fuzzing: a quantifier with no `where` ends before a comparison.
+            (
+                "any pkg in licepkg in licenses.packages",
+                "any pkg in licepkg in licenses.packages",
+            ),
+            ("any x in xs == b and c", "any x in xs == b and c"),
+            ("not any a in xs or b", "not any a in xs or b"),
+            ("any x in a..b..c", "any x in a..b..c"),
+            ("(any x in xs) + 1", "(any x in xs) + 1"),
             ("all x in xs", "all x in xs"),
             (
                 "[x.n for x in xs where x.ok]",
@@ -612,6 +661,13 @@ mod tests {
     fn messages_double_braces_and_escape() {
         let text = "rule r: block {\n  forbid a\n    because \"{{literal}} {a.b} \\\"q\\\" \\\\ \\n\\t {a}{b}\"\n}\n";
         assert_eq!(round_trip(text), text);
+    }
+
+    #[test]
+    fn messages_escape_control_characters() {
+        let text = "rule r: block {\n  require a\n    else \"\\u{41}\\u{1}\\u{7b}{a}\"\n}\n";
+        let printed = round_trip(text);
+        assert!(printed.contains("\"A\\u{1}{{{a}\""), "{printed}");
     }
 
     #[test]
