@@ -13,11 +13,7 @@ use std::sync::Arc;
 
 impl Ctx<'_> {
     pub(super) fn fail(&self, e: &Expr, message: String) -> EvalError {
-        EvalError {
-            message,
-            span: e.span,
-            help: None,
-        }
+        EvalError::new(message, e.span)
     }
 
     pub(super) fn text(&self, e: &Expr) -> String {
@@ -34,8 +30,32 @@ impl Ctx<'_> {
 
     /// A condition's truth; `none` or a non-boolean is an error.
     pub(super) fn truth(&self, e: &Expr, f: &mut Frame) -> Result<bool, EvalError> {
-        if let Some(Value::Bool(b)) = self.peek(e, f) {
-            return Ok(*b);
+        // Conditions are the hot path: decide them without building a `Value` where possible.
+        match &e.node {
+            Node::And(items) => {
+                for item in items {
+                    if !self.truth(item, f)? {
+                        return Ok(false);
+                    }
+                }
+                return Ok(true);
+            }
+            Node::Or(items) => {
+                for item in items {
+                    if self.truth(item, f)? {
+                        return Ok(true);
+                    }
+                }
+                return Ok(false);
+            }
+            Node::Not(inner) => return Ok(!self.truth(inner, f)?),
+            Node::Compare { op, lhs, rhs } => return self.comparison(e, *op, lhs, rhs, f),
+            Node::Local(_) | Node::Field(..) | Node::Const(_) | Node::Let(_) => {
+                if let Some(Value::Bool(b)) = self.peek(e, f) {
+                    return Ok(*b);
+                }
+            }
+            _ => {}
         }
         match self.eval(e, f)? {
             Value::Bool(b) => Ok(b),
@@ -248,11 +268,14 @@ impl Ctx<'_> {
             }
             Node::Compare { op, lhs, rhs } => {
                 if let (Some(a), Some(b)) = (self.peek(lhs, f), self.peek(rhs, f)) {
-                    return self.compare_operands(e, *op, lhs, rhs, a, b);
+                    return self
+                        .compare_operands(e, *op, lhs, rhs, a, b)
+                        .map(Value::Bool);
                 }
                 let a = self.eval(lhs, f)?;
                 let b = self.eval(rhs, f)?;
                 self.compare_operands(e, *op, lhs, rhs, &a, &b)
+                    .map(Value::Bool)
             }
             Node::Matches { lhs, regex } => match self.peek(lhs, f) {
                 Some(Value::Str(s)) => Ok(Value::Bool(regex.is_match(s))),
@@ -285,13 +308,30 @@ impl Ctx<'_> {
         rhs: &Expr,
         a: &Value,
         b: &Value,
-    ) -> Result<Value, EvalError> {
+    ) -> Result<bool, EvalError> {
         // `none` takes part in `==` and `!=` only.
         match (op, a, b) {
             (CmpOp::In | CmpOp::NotIn, Value::None, _) => Err(self.none_misuse(lhs, op.symbol())),
             (CmpOp::Contains, _, Value::None) => Err(self.none_misuse(rhs, "contains")),
-            _ => self.compare(e, op, a, b).map(Value::Bool),
+            _ => self.compare(e, op, a, b),
         }
+    }
+
+    /// A comparison's outcome, reading both sides in place when it can.
+    fn comparison(
+        &self,
+        e: &Expr,
+        op: CmpOp,
+        lhs: &Expr,
+        rhs: &Expr,
+        f: &mut Frame,
+    ) -> Result<bool, EvalError> {
+        if let (Some(a), Some(b)) = (self.peek(lhs, f), self.peek(rhs, f)) {
+            return self.compare_operands(e, op, lhs, rhs, a, b);
+        }
+        let a = self.eval(lhs, f)?;
+        let b = self.eval(rhs, f)?;
+        self.compare_operands(e, op, lhs, rhs, &a, &b)
     }
 
     fn matches_slow(

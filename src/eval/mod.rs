@@ -101,24 +101,41 @@ pub struct Finding {
     pub notes: Vec<String>,
 }
 
-/// A rule that failed while it was evaluated.
+/// A rule that failed while it was evaluated. Boxed: every evaluation step returns a `Result`,
+/// and a small error type keeps the path that does not fail short.
 #[derive(Clone, Debug, PartialEq)]
-pub struct EvalError {
+pub struct EvalError(Box<ErrorDetail>);
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ErrorDetail {
     pub message: String,
     pub span: Span,
     pub help: Option<String>,
 }
 
 impl EvalError {
+    fn new(message: String, span: Span) -> EvalError {
+        EvalError(Box::new(ErrorDetail {
+            message,
+            span,
+            help: None,
+        }))
+    }
+
     fn help(mut self, help: impl Into<String>) -> EvalError {
-        self.help = Some(help.into());
+        self.0.help = Some(help.into());
         self
     }
 
     fn into_diagnostic(self, rule: &str) -> Diagnostic {
-        let d = Diagnostic::error("eval", format!("rule `{rule}` failed: {}", self.message))
-            .at(self.span, "while evaluating this");
-        match self.help {
+        let ErrorDetail {
+            message,
+            span,
+            help,
+        } = *self.0;
+        let d = Diagnostic::error("eval", format!("rule `{rule}` failed: {message}"))
+            .at(span, "while evaluating this");
+        match help {
             Some(h) => d.help(h),
             None => d,
         }
