@@ -55,6 +55,14 @@ pub struct Record {
     pub fields: Vec<(Arc<str>, Value)>,
 }
 
+/// String equality for the short keys and values of facts: shared text compares by address,
+/// short text byte by byte without a call into `memcmp`.
+#[inline]
+fn same(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && (std::ptr::eq(a.as_ptr(), b.as_ptr()) || a.bytes().zip(b.bytes()).all(|(x, y)| x == y))
+}
+
 /// Where a field was found last time, per place in the policy that reads it: records of one
 /// fact list share their layout, so the next lookup is one comparison instead of a scan.
 #[derive(Debug, Default)]
@@ -74,11 +82,11 @@ impl Record {
         use std::sync::atomic::Ordering::Relaxed;
         let at = hint.0.load(Relaxed);
         if let Some((k, v)) = self.fields.get(at)
-            && &**k == name
+            && same(k, name)
         {
             return Some(v);
         }
-        let at = self.fields.iter().position(|(k, _)| &**k == name)?;
+        let at = self.fields.iter().position(|(k, _)| same(k, name))?;
         hint.0.store(at, Relaxed);
         self.fields.get(at).map(|(_, v)| v)
     }
@@ -486,7 +494,7 @@ pub fn equal(a: &Value, b: &Value) -> Result<bool, Incomparable> {
         (Value::None, Value::None) => true,
         (Value::None, _) | (_, Value::None) => false,
         (Value::Bool(x), Value::Bool(y)) => x == y,
-        (Value::Str(x), Value::Str(y)) => x == y,
+        (Value::Str(x), Value::Str(y)) => same(x, y),
         (Value::Version(x), Value::Str(y)) | (Value::Str(y), Value::Version(x)) => {
             **x == as_version(y)?
         }
