@@ -64,7 +64,10 @@ pub fn from_saved(doc: &serde_json::Value) -> Result<Value, String> {
         .get("now")
         .and_then(|v| v.as_str())
         .ok_or("it has no `now`")?;
-    let zone_name = doc.get("zone").and_then(|v| v.as_str()).unwrap_or("UTC");
+    let zone_name = doc
+        .get("zone")
+        .and_then(|v| v.as_str())
+        .ok_or("it has no `zone`")?;
     let ts = parse_now(now)?;
     let tz = zone(zone_name)?;
     Ok(facts(&ts.to_zoned(tz), zone_name))

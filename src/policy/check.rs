@@ -17,8 +17,6 @@ use std::sync::Arc;
 /// Which fact namespaces a run has. The checker reports reads of any other.
 #[derive(Clone, Debug)]
 pub enum Available {
-    /// Assume every namespace of gate's own exists (for `gate explain`); custom ones are those named.
-    All(BTreeSet<String>),
     /// Exactly these namespaces were produced or mounted; the rest of gate's own were not.
     Only(BTreeSet<String>),
     /// Every name that is not a let or a binding is a namespace (for reading a policy alone).
@@ -28,7 +26,6 @@ pub enum Available {
 impl Available {
     fn has(&self, name: &str) -> bool {
         match self {
-            Available::All(custom) => schema::namespace(name).is_some() || custom.contains(name),
             Available::Only(set) => set.contains(name),
             Available::Everything => true,
         }
@@ -36,7 +33,7 @@ impl Available {
 
     fn custom(&self) -> impl Iterator<Item = &str> {
         let set = match self {
-            Available::All(s) | Available::Only(s) => Some(s),
+            Available::Only(s) => Some(s),
             Available::Everything => None,
         };
         set.into_iter()
@@ -292,20 +289,12 @@ pub fn check(
             );
         }
     }
-    // Lets are referenced by declaration index; keep that indexing.
-    let mut by_decl: Vec<ir::LetDef> = Vec::new();
-    for i in 0..c.let_decls.len() {
-        by_decl.push(c.let_ir[i].clone().unwrap_or(ir::LetDef {
-            name: c.let_decls[i].name.name.clone(),
-            expr: ir::Expr {
-                node: Node::Const(Value::None),
-                span: c.let_decls[i].span,
-            },
-            slots: 0,
-            deps: Vec::new(),
-            span: c.let_decls[i].span,
-        }));
-    }
+    // Every let was lowered in the loop above, so the list keeps the declaration indexing
+    // that `Node::Let` refers to.
+    let by_decl: Vec<ir::LetDef> = std::mem::take(&mut c.let_ir)
+        .into_iter()
+        .flatten()
+        .collect();
     let policy = Policy {
         name,
         version,
@@ -399,16 +388,10 @@ impl<'a> Checker<'a> {
         if self.let_state[i] != LetState::Todo {
             return;
         }
+        // Lets are lowered in order before any rule, each in a scope of its own; a let reads
+        // only lets already lowered, so this never nests.
         self.let_state[i] = LetState::Busy;
-        // A let has a scope of its own: save the caller's.
-        let saved_scope = std::mem::take(&mut self.scope);
-        let saved = (
-            self.next_slot,
-            self.max_slot,
-            std::mem::take(&mut self.reads),
-        );
-        self.next_slot = 0;
-        self.max_slot = 0;
+        self.begin_scope();
         self.let_deps.clear();
         let decl = self.let_decls[i];
         let (expr, ty) = self.expr(&decl.value);
@@ -423,10 +406,8 @@ impl<'a> Checker<'a> {
             span: decl.span,
         });
         self.let_ty[i] = ty;
-        self.let_reads[i] = std::mem::replace(&mut self.reads, saved.2);
-        self.scope = saved_scope;
-        self.next_slot = saved.0;
-        self.max_slot = saved.1;
+        self.let_reads[i] = std::mem::take(&mut self.reads);
+        self.end_scope();
         self.let_state[i] = LetState::Done;
     }
 
@@ -434,10 +415,7 @@ impl<'a> Checker<'a> {
         self.begin_scope();
         let mut fors = Vec::new();
         for f in &r.fors {
-            let (collection, cty) = self.expr(&f.collection);
-            let elem = self.element_type(&cty, f.collection.span, "`for`");
-            let path = self.path_of(&f.collection).map(|p| format!("{p}[]"));
-            let slot = self.bind(&f.var, elem, path);
+            let (collection, slot) = self.walk(&f.collection, &f.var, "`for`");
             let filter = f
                 .filter
                 .as_ref()
@@ -524,6 +502,15 @@ impl<'a> Checker<'a> {
             )
             .help = Some("compare it with something, e.g. `x > 0` or `x == \"value\"`".into());
         }
+    }
+
+    /// `VAR in COLLECTION` for `for`, quantifiers and comprehensions: lowers the collection
+    /// and binds the variable to its element type and fact path.
+    fn walk(&mut self, collection: &ast::Expr, var: &ast::Ident, what: &str) -> (ir::Expr, usize) {
+        let (c, cty) = self.expr(collection);
+        let elem = self.element_type(&cty, collection.span, what);
+        let path = self.path_of(collection).map(|p| format!("{p}[]"));
+        (c, self.bind(var, elem, path))
     }
 
     fn element_type(&mut self, ty: &Ty, span: Span, what: &str) -> Ty {
@@ -680,10 +667,7 @@ impl<'a> Checker<'a> {
                 collection,
                 filter,
             } => {
-                let (c, cty) = self.expr(collection);
-                let et = self.element_type(&cty, collection.span, "a list comprehension");
-                let path = self.path_of(collection).map(|p| format!("{p}[]"));
-                let slot = self.bind(var, et, path);
+                let (c, slot) = self.walk(collection, var, "a list comprehension");
                 let f = filter
                     .as_ref()
                     .map(|w| Box::new(self.condition(w, "a `where` clause")));
@@ -708,15 +692,12 @@ impl<'a> Checker<'a> {
                 collection,
                 filter,
             } => {
-                let (c, cty) = self.expr(collection);
                 let word = match quant {
                     Quant::Any => "any",
                     Quant::All => "all",
                     Quant::Count => "count",
                 };
-                let et = self.element_type(&cty, collection.span, &format!("`{word}`"));
-                let path = self.path_of(collection).map(|p| format!("{p}[]"));
-                let slot = self.bind(var, et, path);
+                let (c, slot) = self.walk(collection, var, &format!("`{word}`"));
                 let f = filter
                     .as_ref()
                     .map(|w| Box::new(self.condition(w, "a `where` clause")));

@@ -732,30 +732,7 @@ impl Builder<'_> {
                     span,
                 }
             }
-            Rule::not_expr => {
-                let mut nots = Vec::new();
-                let mut operand = None;
-                for q in p.into_inner() {
-                    if q.as_rule() == Rule::not_op {
-                        nots.push(self.span(&q));
-                    } else {
-                        operand = Some(self.expr(q));
-                    }
-                }
-                let mut e = operand.unwrap_or_else(|| self.error_expr(span));
-                if nots.len() > MAX_CHAIN {
-                    self.diags.push(chain_error(span));
-                    return e;
-                }
-                for not in nots.into_iter().rev() {
-                    let s = not.to(e.span);
-                    e = Expr {
-                        kind: ExprKind::Not(Box::new(e)),
-                        span: s,
-                    };
-                }
-                e
-            }
+            Rule::not_expr => self.prefixed(p, Rule::not_op, |e| ExprKind::Not(Box::new(e))),
             Rule::cmp_expr => self.comparison(p),
             Rule::range_expr => {
                 let mut inner = p.into_inner().filter(|q| q.as_rule() != Rule::op_range);
@@ -801,30 +778,7 @@ impl Builder<'_> {
                     span,
                 }
             }
-            Rule::unary => {
-                let mut negs = Vec::new();
-                let mut operand = None;
-                for q in p.into_inner() {
-                    if q.as_rule() == Rule::neg_op {
-                        negs.push(self.span(&q));
-                    } else {
-                        operand = Some(self.expr(q));
-                    }
-                }
-                let mut e = operand.unwrap_or_else(|| self.error_expr(span));
-                if negs.len() > MAX_CHAIN {
-                    self.diags.push(chain_error(span));
-                    return e;
-                }
-                for neg in negs.into_iter().rev() {
-                    let s = neg.to(e.span);
-                    e = Expr {
-                        kind: ExprKind::Neg(Box::new(e)),
-                        span: s,
-                    };
-                }
-                e
-            }
+            Rule::unary => self.prefixed(p, Rule::neg_op, |e| ExprKind::Neg(Box::new(e))),
             Rule::postfix => {
                 let mut inner = p.into_inner();
                 let mut e = match inner.next() {
@@ -961,6 +915,33 @@ impl Builder<'_> {
             },
             _ => self.literal(p),
         }
+    }
+
+    /// An operand under a run of prefix operators (`not not x`, `--x`), innermost first.
+    fn prefixed(&mut self, p: Pair<Rule>, op: Rule, wrap: fn(Expr) -> ExprKind) -> Expr {
+        let span = self.span(&p);
+        let mut ops = Vec::new();
+        let mut operand = None;
+        for q in p.into_inner() {
+            if q.as_rule() == op {
+                ops.push(self.span(&q));
+            } else {
+                operand = Some(self.expr(q));
+            }
+        }
+        let mut e = operand.unwrap_or_else(|| self.error_expr(span));
+        if ops.len() > MAX_CHAIN {
+            self.diags.push(chain_error(span));
+            return e;
+        }
+        for at in ops.into_iter().rev() {
+            let span = at.to(e.span);
+            e = Expr {
+                kind: wrap(e),
+                span,
+            };
+        }
+        e
     }
 
     fn comparison(&mut self, p: Pair<Rule>) -> Expr {

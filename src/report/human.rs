@@ -161,11 +161,11 @@ pub fn render(report: &Report, diagnostics: &str, style: Style) -> String {
     let _ = writeln!(out);
     let _ = writeln!(
         out,
-        "{} · {} · {} · {} · {} → {}",
+        "{} · {} blocking · {} · {} waived · {} → {}",
         plural(sum.rules, "rule", "rules"),
-        plural(sum.block, "blocking", "blocking"),
+        sum.block,
         plural(sum.warn, "warning", "warnings"),
-        plural(sum.waived, "waived", "waived"),
+        sum.waived,
         plural(sum.errors, "error", "errors"),
         headline
     );
