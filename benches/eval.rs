@@ -457,7 +457,11 @@ fn profile(which: &str) {
         _ => policy_text(),
     };
     let (policy, sources, _) = compile(&text);
-    let n = sizes().first().copied().unwrap_or(10_000);
+    let n = if std::env::var_os("GATE_BENCH_SIZES").is_some() {
+        sizes().first().copied().unwrap_or(10_000)
+    } else {
+        10_000
+    };
     let facts = facts_for(n);
     let m = measure(&policy, &sources, &facts, reps_override().unwrap_or(1));
     println!(

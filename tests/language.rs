@@ -1226,6 +1226,33 @@ fn witnesses_say_where_the_value_came_from() {
     );
 }
 
+/// Rules that walk one list share the tests they have in common (eval::share); each rule must
+/// still give its own findings and its own errors, located in its own text.
+#[test]
+fn rules_that_share_tests_keep_their_own_findings_and_errors() {
+    let body = "rule a: block {\n  for p in licenses.packages where p.kind == \"normal\"\n  forbid p.version < \"1.0.0\" because \"a {p.name}\"\n}\n\
+rule b: warn {\n  for q in licenses.packages where q.kind == \"normal\" and q.license != none\n  forbid q.version < \"1.0.0\" because \"b {q.name}\"\n}\n\
+rule c: block {\n  for p in licenses.packages where p.kind != \"build\"\n  forbid p.version < \"1.0.0\" because \"c {p.name}\"\n}\n\
+rule d: info {\n  for p in licenses.packages where p.kind != \"build\"\n  forbid p.version < \"1.0.0\" because \"d {p.name}\"\n}\n\
+rule e: block {\n  forbid any p in licenses.packages where p.kind == \"dev\" because \"e\"\n}\n\
+rule f: warn {\n  forbid any p in licenses.packages where p.kind == \"dev\" because \"f\"\n}";
+    let r = run_with(body, &[("licenses", LICENSES)], &[]);
+    assert_eq!(r.messages(), ["a old", "b old", "c old", "d old", "e", "f"]);
+    // `loose` has version `1.0`, not semver: rules c and d each fail on it, at their own line.
+    let located: Vec<(u64, bool)> = r
+        .errors()
+        .iter()
+        .map(|e| {
+            (
+                e["location"]["line"].as_u64().unwrap(),
+                e["message"].as_str().unwrap().contains("1.0"),
+            )
+        })
+        .collect();
+    assert_eq!(located, [(12, true), (16, true)], "{}", r.error_text());
+    assert_eq!(r.verdict(), "error");
+}
+
 #[test]
 fn use_brings_in_rules_where_it_stands() {
     let dir = tempfile::tempdir().unwrap();

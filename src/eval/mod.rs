@@ -3,6 +3,7 @@
 
 mod explain;
 mod expr;
+mod share;
 
 use crate::diag::Diagnostic;
 use crate::facts::{Facts, Namespace, Origin, clock, pointer};
@@ -13,6 +14,7 @@ use crate::span::{SourceMap, Span};
 use crate::value::Value;
 use jiff::civil::Date;
 use std::cell::OnceCell;
+use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::rc::Rc;
 use std::sync::Arc;
@@ -235,12 +237,35 @@ pub fn evaluate(
     // Rules whose first `for` walks the same fact list walk it together: each element is read
     // once for all of them while it is in cache. Each rule keeps its own findings and errors,
     // and reports come out in rule order, so nothing but the speed changes.
+    // Rules without `for` that ask the same closed question (copies of a rule at another
+    // level, say) get its answer once.
+    let mut closed: HashMap<String, bool> = HashMap::new();
     for group in fused_groups(policy) {
         match group.as_slice() {
             [one] => {
                 if let Some(run) = runs.get_mut(*one) {
                     let mut frame = Frame::new(run.slots);
-                    ctx.walk(run, 0, &mut frame);
+                    let key = if run.rule.fors.is_empty() {
+                        share::closed_key(&run.rule.condition)
+                    } else {
+                        None
+                    };
+                    match key {
+                        Some(key) => {
+                            let holds = match closed.get(&key) {
+                                Some(b) => Ok(*b),
+                                None => ctx.truth(&run.rule.condition, &mut frame),
+                            };
+                            match holds {
+                                Ok(b) => {
+                                    closed.insert(key, b);
+                                    ctx.conclude(run, &mut frame, b);
+                                }
+                                Err(e) => run.error(e),
+                            }
+                        }
+                        None => ctx.walk(run, 0, &mut frame),
+                    }
                 }
             }
             many => ctx.walk_together(&mut runs, many),
@@ -539,13 +564,20 @@ impl<'a> Ctx<'a> {
             }
             return;
         };
+        let rules: Vec<&RuleDef> = group
+            .iter()
+            .filter_map(|ri| self.policy.rules.get(*ri))
+            .collect();
+        let plan = share::plan(&rules);
+        let mut memo = share::Memo::new(&plan);
         for (i, item) in items.iter().enumerate() {
             let origin = trace.as_ref().map(|t| SlotOrigin {
                 list: t.clone(),
                 index: i,
             });
             let mut bound: Option<usize> = None;
-            for &ri in group {
+            memo.clear();
+            for (&ri, shared) in group.iter().zip(&plan.rules) {
                 let Some(run) = runs.get_mut(ri) else {
                     continue;
                 };
@@ -558,12 +590,75 @@ impl<'a> Ctx<'a> {
                 }
                 // Nothing else writes a rule's first `for` slot: the checker gives it the bottom
                 // of the rule's scope, and quantifiers and later clauses take slots above it.
-                self.filtered(run, 0, &mut frame);
+                self.filtered_shared(run, shared, &mut memo, &mut frame);
             }
         }
     }
 
+    /// [`Ctx::filtered`] for clause 0 of a rule in a group: the tests the group shares are
+    /// answered from `memo`, and a rule of one `for` is decided here.
+    fn filtered_shared(
+        &self,
+        run: &mut RuleRun,
+        shared: &share::RulePlan,
+        memo: &mut share::Memo,
+        frame: &mut Frame,
+    ) {
+        let rule = run.rule;
+        let Some(clause) = rule.fors.first() else {
+            return;
+        };
+        if let Some(w) = &clause.filter {
+            let tests = shared.filter.iter().copied().chain(std::iter::repeat(None));
+            for (c, test) in share::conjuncts(w).iter().zip(tests) {
+                match self.shared_truth(c, test, memo, frame) {
+                    Ok(true) => {}
+                    Ok(false) => return,
+                    Err(e) => {
+                        run.error(e);
+                        return;
+                    }
+                }
+            }
+        }
+        if rule.fors.len() == 1 {
+            match self.shared_truth(&rule.condition, shared.condition, memo, frame) {
+                Ok(holds) => self.conclude(run, frame, holds),
+                Err(e) => run.error(e),
+            }
+        } else {
+            self.walk(run, 1, frame);
+        }
+    }
+
+    /// The truth of `e`, from `memo` when another rule of the group has decided the same test
+    /// for this element. Errors are never shared: each rule reports its own.
+    fn shared_truth(
+        &self,
+        e: &Expr,
+        test: Option<usize>,
+        memo: &mut share::Memo,
+        frame: &mut Frame,
+    ) -> Result<bool, EvalError> {
+        if let Some(b) = test.and_then(|t| memo.get(t)) {
+            return Ok(b);
+        }
+        let b = self.truth(e, frame)?;
+        if let Some(t) = test {
+            memo.set(t, b);
+        }
+        Ok(b)
+    }
+
     fn decide(&self, run: &mut RuleRun, frame: &mut Frame) {
+        match self.truth(&run.rule.condition, frame) {
+            Ok(holds) => self.conclude(run, frame, holds),
+            Err(e) => run.error(e),
+        }
+    }
+
+    /// The rule's condition is decided (`holds`): record a finding if that makes it fire.
+    fn conclude(&self, run: &mut RuleRun, frame: &mut Frame, holds: bool) {
         let RuleRun {
             rule,
             waivers,
@@ -574,13 +669,6 @@ impl<'a> Ctx<'a> {
         } = run;
         let rule = *rule;
         let mut error = |e: EvalError| push_error(errors, dropped, e);
-        let holds = match self.truth(&rule.condition, frame) {
-            Ok(b) => b,
-            Err(e) => {
-                error(e);
-                return;
-            }
-        };
         let fires = match rule.kind {
             CheckKind::Require => !holds,
             CheckKind::Forbid => holds,

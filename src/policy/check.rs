@@ -1371,7 +1371,21 @@ impl<'a> Checker<'a> {
                 );
             }
         }
-        if let (Some(items), Node::Const(Value::List(values))) = (literal, &x.node) {
+        // A `let` bound to a literal list is as constant as the literal itself.
+        let constant = match &x.node {
+            Node::Const(v) => Some(v.clone()),
+            Node::Let(i) => {
+                self.let_ir
+                    .get(*i)
+                    .and_then(Option::as_ref)
+                    .and_then(|d| match &d.expr.node {
+                        Node::Const(v) => Some(v.clone()),
+                        _ => None,
+                    })
+            }
+            _ => None,
+        };
+        if let (Some(items), Some(Value::List(values))) = (literal, constant.as_ref()) {
             let entries: Vec<&str> = values
                 .iter()
                 .filter_map(|v| match v {
