@@ -175,6 +175,36 @@ const PACKAGE: &[Field] = &[
         "where the package comes from",
     ),
     opt("purl", T::Str, "package URL"),
+    opt(
+        "declared",
+        T::Str,
+        "the license text exactly as the package declares it, before any rewrite",
+    ),
+    f(
+        "license_notes",
+        T::List(&T::Str),
+        "how the license was read: lax rewrites, deprecated ids, license-file scores, clarifications",
+    ),
+    opt(
+        "license_score",
+        T::Percent,
+        "how closely the license file's text matches the identified license",
+    ),
+    opt(
+        "license_file",
+        T::Str,
+        "the package's license file, when its license was read from it",
+    ),
+    opt(
+        "clarification",
+        T::Str,
+        "the reason legal gave when a clarification fixed the license",
+    ),
+    opt(
+        "manifest",
+        T::Str,
+        "the file that describes the package: its Cargo.toml, or the SBOM",
+    ),
 ];
 
 const LICENSE_SUMMARY: &[Field] = &[
@@ -193,6 +223,37 @@ const LICENSES: &[Field] = &[
         "summary",
         T::List(&T::Record(LICENSE_SUMMARY)),
         "one entry per license id",
+    ),
+    f("scope", T::Record(LICENSE_SCOPE), "what was read, and how"),
+];
+
+const LICENSE_SCOPE: &[Field] = &[
+    f(
+        "input",
+        T::Enum(&["cargo", "spdx", "cyclonedx"]),
+        "a Cargo workspace or an SBOM",
+    ),
+    f("file", T::Str, "the workspace manifest or the SBOM file"),
+    f(
+        "target",
+        T::Str,
+        "the target platform dependencies were resolved for, or `all platforms`",
+    ),
+    f(
+        "features",
+        T::Str,
+        "the features enabled in the workspace members",
+    ),
+    f(
+        "license_list",
+        T::Str,
+        "version of the SPDX license list gate reads ids with",
+    ),
+    f("gate", T::Str, "version of gate that read it"),
+    opt(
+        "spec",
+        T::Str,
+        "the SBOM's format and version, e.g. `SPDX-2.3`",
     ),
 ];
 

@@ -23,6 +23,39 @@ pub enum Command {
     Facts(FactsArgs),
     /// Say in words what a policy's rules check.
     Explain(ExplainArgs),
+    /// The license graph for legal: `gate licenses report`.
+    #[command(subcommand)]
+    Licenses(LicensesCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum LicensesCommand {
+    /// The legal review report: scope, licenses by category, how each package's license was
+    /// concluded, the branch of an OR the policy accepts, unknowns, clarifications, waivers.
+    /// Exit code: the policy's verdict (0 go, 1 no-go, 2 error); 0 without a policy.
+    Report(LicenseReportArgs),
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReportFormat {
+    Markdown,
+    Html,
+    Json,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct LicenseReportArgs {
+    /// The license policy; else the plan's `policy`. Without one, the report has no verdict.
+    #[arg(value_name = "POLICY")]
+    pub policy: Option<PathBuf>,
+    #[command(flatten)]
+    pub sources: Sources,
+    /// Report format.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Markdown)]
+    pub format: ReportFormat,
+    /// Write the report to FILE instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -53,6 +86,49 @@ pub struct Sources {
     /// The policy's time zone (IANA name); else the plan's `timezone`, else UTC.
     #[arg(long, value_name = "ZONE")]
     pub tz: Option<String>,
+    #[command(flatten)]
+    pub licenses: LicenseArgs,
+}
+
+/// The `licenses` producer's inputs and options, over the plan's `[licenses]`.
+#[derive(clap::Args, Debug, Clone, Default)]
+#[command(next_help_heading = "License graph")]
+pub struct LicenseArgs {
+    /// Read the license graph of this Cargo workspace (runs `cargo metadata --locked`).
+    #[arg(long, value_name = "Cargo.toml")]
+    pub manifest_path: Option<PathBuf>,
+    /// Read the license graph from an SPDX 2.3 or CycloneDX 1.5/1.6 JSON SBOM.
+    #[arg(long, value_name = "FILE")]
+    pub sbom: Option<PathBuf>,
+    /// Resolve dependencies for this target triple, `host` (the default) or `all` platforms.
+    #[arg(long, value_name = "TRIPLE")]
+    pub target: Option<String>,
+    /// Enable these features of the workspace members (comma-separated).
+    #[arg(long, value_name = "FEATURES")]
+    pub features: Vec<String>,
+    /// Enable every feature of the workspace members.
+    #[arg(long)]
+    pub all_features: bool,
+    /// Do not enable the members' default features.
+    #[arg(long)]
+    pub no_default_features: bool,
+    /// Never use the network to resolve the workspace.
+    #[arg(long)]
+    pub offline: bool,
+}
+
+impl LicenseArgs {
+    pub fn overrides(&self) -> gate::plan::licenses::Overrides {
+        gate::plan::licenses::Overrides {
+            manifest: self.manifest_path.clone(),
+            sbom: self.sbom.clone(),
+            target: self.target.clone(),
+            features: self.features.clone(),
+            all_features: self.all_features,
+            no_default_features: self.no_default_features,
+            offline: self.offline,
+        }
+    }
 }
 
 #[derive(clap::Args, Debug)]

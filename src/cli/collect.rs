@@ -82,15 +82,35 @@ pub fn collect(
                 ),
             }
         }
-        for (name, path) in mounts {
+        for (name, path) in &mounts {
             attempted.insert(name.clone());
-            match facts::mount(&name, &path, sources) {
+            match facts::mount(name, path, sources) {
                 Ok((ns, mut notes)) => {
-                    facts.insert(name, ns);
+                    facts.insert(name.clone(), ns);
                     errors.append(&mut notes);
                 }
                 Err(mut d) => errors.append(&mut d),
             }
+        }
+        // Producers. A document mounted for the same namespace stands in for its producer.
+        let mounted = |n: &str| mounts.iter().any(|(m, _)| m == n);
+        match args
+            .licenses
+            .overrides()
+            .apply(plan.as_ref().and_then(|p| p.licenses.as_ref()))
+        {
+            Err(d) => errors.push(d),
+            Ok(Some(config)) if !mounted("licenses") => {
+                attempted.insert("licenses".into());
+                match facts::licenses::produce(&config, sources) {
+                    Ok((ns, mut notes)) => {
+                        facts.insert("licenses", ns);
+                        errors.append(&mut notes);
+                    }
+                    Err(mut d) => errors.append(&mut d),
+                }
+            }
+            Ok(_) => {}
         }
     }
 

@@ -4,7 +4,10 @@
 mod args;
 mod collect;
 
-use args::{CheckArgs, Cli, Color, Command, ExplainArgs, FactsArgs, Format};
+use args::{
+    CheckArgs, Cli, Color, Command, ExplainArgs, FactsArgs, Format, LicenseReportArgs,
+    LicensesCommand, ReportFormat,
+};
 use clap::Parser as _;
 use gate::diag::{Diagnostic, render};
 use gate::eval::{Outcome, Verdict, evaluate};
@@ -26,6 +29,7 @@ pub fn main(argv: Vec<OsString>) -> u8 {
         Command::Check(a) => run_check(a),
         Command::Facts(a) => run_facts(a),
         Command::Explain(a) => run_explain(a),
+        Command::Licenses(LicensesCommand::Report(a)) => run_license_report(a),
     }
 }
 
@@ -133,18 +137,30 @@ fn use_color(choice: Color, stream_is_tty: bool) -> bool {
     }
 }
 
-fn run_check(a: CheckArgs) -> u8 {
+/// Everything one decision produced: what `check` reports and `licenses report` explains.
+struct Decided {
+    sources: SourceMap,
+    facts: gate::facts::Facts,
+    policy: Option<gate::policy::ir::Policy>,
+    policy_info: Option<PolicyInfo>,
+    docs: Vec<(String, Option<String>)>,
+    outcome: Outcome,
+    clock: Option<ClockInfo>,
+}
+
+/// Collect facts, load and check the policy, evaluate: the pipeline up to the report.
+fn decide(
+    sources_args: &args::Sources,
+    replay: Option<&Path>,
+    policy: Option<&Path>,
+    need_policy: bool,
+) -> Decided {
     let mut sources = SourceMap::default();
-    let collected = collect::collect(
-        &a.sources,
-        a.replay.as_deref(),
-        a.policy.as_deref(),
-        true,
-        &mut sources,
-    );
+    let collected = collect::collect(sources_args, replay, policy, need_policy, &mut sources);
     let mut problems = collected.errors;
     let mut outcome = None;
     let mut policy_info = None;
+    let mut checked = None;
     let mut docs: Vec<(String, Option<String>)> = Vec::new();
     if let Some(path) = &collected.policy {
         let (loaded, mut load_diags) = load(path, &FsReader, &mut sources);
@@ -170,6 +186,7 @@ fn run_check(a: CheckArgs) -> u8 {
                 std::mem::take(&mut problems),
             ));
         }
+        checked = Some(policy);
     }
     let outcome = outcome.unwrap_or_else(|| Outcome {
         verdict: Verdict::Error,
@@ -177,15 +194,35 @@ fn run_check(a: CheckArgs) -> u8 {
         errors: problems,
         rules: docs.len(),
     });
+    let clock = collected
+        .clock
+        .as_ref()
+        .map(|(now, zone)| ClockInfo::new(now, zone));
+    Decided {
+        sources,
+        facts: collected.facts,
+        policy: checked,
+        policy_info,
+        docs,
+        outcome,
+        clock,
+    }
+}
+
+fn run_check(a: CheckArgs) -> u8 {
+    let Decided {
+        sources,
+        policy_info,
+        docs,
+        outcome,
+        clock,
+        ..
+    } = decide(&a.sources, a.replay.as_deref(), a.policy.as_deref(), true);
     let doc_of = |rule: &str| {
         docs.iter()
             .find(|(n, _)| n == rule)
             .and_then(|(_, d)| d.clone())
     };
-    let clock = collected
-        .clock
-        .as_ref()
-        .map(|(now, zone)| ClockInfo::new(now, zone));
     let rep = report::build(&outcome, policy_info, clock, &doc_of, &sources);
     let code = outcome.verdict.exit_code();
     let written = match a.format {
@@ -202,6 +239,62 @@ fn run_check(a: CheckArgs) -> u8 {
         }
     };
     match written {
+        Ok(()) => code,
+        Err(e) => {
+            eprint(&format!("error: {e}\n"));
+            2
+        }
+    }
+}
+
+fn run_license_report(a: LicenseReportArgs) -> u8 {
+    let d = decide(&a.sources, None, a.policy.as_deref(), false);
+    let color = use_color(Color::Auto, std::io::stderr().is_terminal());
+    if !d.outcome.errors.is_empty() {
+        eprint(&render(&d.outcome.errors, &d.sources, color));
+    }
+    if d.facts.get("licenses").is_none() {
+        if !d.outcome.errors.iter().any(Diagnostic::is_error) {
+            eprint(
+                "error: no license graph to report on: give `--manifest-path Cargo.toml`, `--sbom FILE`, or `[licenses]` in the plan\n",
+            );
+        }
+        return 2;
+    }
+    let policy_name = d.policy_info.as_ref().map(|p| {
+        let name = p.name.clone().unwrap_or_else(|| p.file.clone());
+        match &p.version {
+            Some(v) => format!("{name} {v} ({})", p.file),
+            None => format!("{name} ({})", p.file),
+        }
+    });
+    let decided_at = d.clock.as_ref().map(|c| c.now.clone());
+    let Some(mut rep) = report::licenses::build(
+        &d.facts,
+        d.policy.as_ref(),
+        &d.outcome,
+        &d.sources,
+        policy_name,
+        decided_at,
+    ) else {
+        return 2;
+    };
+    let code = if d.policy.is_some() {
+        d.outcome.verdict.exit_code()
+    } else {
+        rep.verdict = "unchecked".into();
+        if d.outcome.errors.iter().any(Diagnostic::is_error) {
+            2
+        } else {
+            0
+        }
+    };
+    let text = match a.format {
+        ReportFormat::Markdown => report::licenses::markdown(&rep),
+        ReportFormat::Html => report::licenses::html(&rep),
+        ReportFormat::Json => report::licenses::json(&rep),
+    };
+    match out(&text, a.output.as_deref()) {
         Ok(()) => code,
         Err(e) => {
             eprint(&format!("error: {e}\n"));

@@ -19,6 +19,25 @@ impl Ctx<'_> {
         }
     }
 
+    /// For a rule with its own message whose condition tests `allowed by`: why, in words —
+    /// which term of the expression is not on the list (`GPL-3.0-only` in `MIT AND
+    /// GPL-3.0-only`) — as a note next to the message. `None` for other rules.
+    pub(super) fn license_why(&self, rule: &RuleDef, frame: &mut Frame) -> Option<String> {
+        fn has(e: &Expr) -> bool {
+            match &e.node {
+                Node::AllowedBy { .. } => true,
+                Node::And(xs) | Node::Or(xs) => xs.iter().any(has),
+                Node::Not(x) => has(x),
+                _ => false,
+            }
+        }
+        if rule.message.is_none() || !has(&rule.condition) {
+            return None;
+        }
+        let was = rule.kind == CheckKind::Forbid;
+        Some(self.why(&rule.condition, was, frame))
+    }
+
     /// Why `e` evaluated to `was`, in words with values.
     fn why(&self, e: &Expr, was: bool, frame: &mut Frame) -> String {
         let show = |ctx: &Self, x: &Expr, f: &mut Frame| -> String {

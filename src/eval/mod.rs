@@ -296,6 +296,32 @@ pub fn evaluate(
     }
 }
 
+/// Whether rule `rule`'s first `for` clause would keep `element`: its filter holds (a rule
+/// without a filter keeps everything). For reports that explain, element by element, which
+/// rules apply; `None` when the rule has no `for` or the filter fails to evaluate.
+pub fn filter_holds(
+    policy: &Policy,
+    facts: &Facts,
+    sources: &SourceMap,
+    rule: usize,
+    element: &Value,
+) -> Option<bool> {
+    let ctx = Ctx {
+        policy,
+        sources,
+        namespaces: policy.namespaces.iter().map(|n| facts.get(n)).collect(),
+        lets: policy.lets.iter().map(|_| OnceCell::new()).collect(),
+    };
+    let def = policy.rules.get(rule)?;
+    let clause = def.fors.first()?;
+    let mut frame = Frame::new(def.slots);
+    frame.set(clause.slot, element.clone(), None);
+    match &clause.filter {
+        None => Some(true),
+        Some(f) => ctx.truth(f, &mut frame).ok(),
+    }
+}
+
 impl<'a> Ctx<'a> {
     fn namespace(&self, i: usize, e: &Expr) -> Result<Value, EvalError> {
         match self.namespaces.get(i).copied().flatten() {
@@ -326,6 +352,7 @@ impl<'a> Ctx<'a> {
             .map(|n| match &n.origin {
                 Origin::File { file, .. } => format!(" (from `{}`)", self.sources.name(*file)),
                 Origin::Builtin(what) => format!(" ({what})"),
+                Origin::Producer { what, .. } => format!(" ({what})"),
             })
             .unwrap_or_default();
         let how = schema::namespace(ns).map_or_else(
@@ -723,7 +750,8 @@ impl<'a> Ctx<'a> {
                     .and_then(|o| self.evidence(&o.trace())),
             })
             .collect();
-        let notes = license_notes(&witness);
+        let mut notes = license_notes(&witness);
+        notes.extend(self.license_why(rule, frame));
         findings.push(Finding {
             rule: rule.name.clone(),
             level: rule.level,

@@ -3,6 +3,7 @@
 
 pub mod clock;
 pub mod json;
+pub mod licenses;
 pub mod pointer;
 
 use crate::diag::{Diagnostic, Severity, io_reason};
@@ -20,6 +21,30 @@ pub enum Origin {
     File { file: FileId, prefix: String },
     /// Made by gate itself (the clock).
     Builtin(&'static str),
+    /// Made by a producer from input files: `what` names it, and `inputs` says which file each
+    /// part of the namespace came from (a JSON pointer prefix such as `/packages/3`, and the
+    /// file: that package's Cargo.toml, say).
+    Producer {
+        what: String,
+        inputs: std::sync::Arc<Vec<(String, String)>>,
+    },
+}
+
+impl Origin {
+    /// The input file a pointer inside the namespace came from, if the producer said.
+    pub fn input_of(&self, pointer: &str) -> Option<&str> {
+        let Origin::Producer { inputs, .. } = self else {
+            return None;
+        };
+        inputs
+            .iter()
+            .filter(|(prefix, _)| {
+                pointer.starts_with(prefix.as_str())
+                    && matches!(pointer.as_bytes().get(prefix.len()), None | Some(b'/'))
+            })
+            .max_by_key(|(prefix, _)| prefix.len())
+            .map(|(_, file)| file.as_str())
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -62,6 +87,7 @@ impl Facts {
                     )
                 }
                 Origin::Builtin(what) => (*what).to_string(),
+                Origin::Producer { what, .. } => what.clone(),
             };
             origins.insert(name.clone(), serde_json::Value::String(origin));
         }

@@ -1,6 +1,8 @@
 //! The plan file (`gate.toml`): which producers run on which inputs. This version reads the
-//! policy, the time zone and hand-made fact documents; any producer section it does not run yet
-//! is an error rather than a silently skipped step.
+//! policy, the time zone, hand-made fact documents and `[licenses]`; any producer section it
+//! does not run yet is an error rather than a silently skipped step.
+
+pub mod licenses;
 
 use crate::diag::{Diagnostic, suggestion};
 use crate::span::{FileId, SourceFile, SourceMap, Span};
@@ -15,6 +17,8 @@ pub struct Plan {
     pub timezone: Option<(String, Span)>,
     /// `[facts]`: `NAME = "path.json"` mounts a JSON document, like `--facts NAME=PATH`.
     pub facts: Vec<(String, PathBuf, Span)>,
+    /// `[licenses]`: the license graph of a Cargo workspace or an SBOM.
+    pub licenses: Option<crate::facts::licenses::Config>,
 }
 
 const KEYS: &[&str] = &["policy", "timezone", "facts"];
@@ -73,6 +77,7 @@ pub fn load(path: &Path, sources: &mut SourceMap) -> Result<Plan, Vec<Diagnostic
         policy: None,
         timezone: None,
         facts: Vec::new(),
+        licenses: None,
     };
     let mut diags = Vec::new();
     let string =
@@ -120,6 +125,9 @@ pub fn load(path: &Path, sources: &mut SourceMap) -> Result<Plan, Vec<Diagnostic
                         .at(vspan, "here"),
                 ),
             },
+            "licenses" => {
+                plan.licenses = licenses::section(value.get_ref(), kspan, &join, &span, &mut diags);
+            }
             _ if PRODUCERS.contains(&k) => diags.push(
                 Diagnostic::error(
                     "plan-unsupported",

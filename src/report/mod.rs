@@ -2,6 +2,7 @@
 //! pure function of it. Writing the result somewhere is the caller's job.
 
 pub mod human;
+pub mod licenses;
 
 use crate::diag::{Diagnostic, Severity as DiagSeverity};
 use crate::eval::{Evidence, Finding, FindingKind, Outcome, Verdict};
@@ -148,6 +149,13 @@ fn evidence(e: &Evidence, sources: &SourceMap, locators: &mut Locators) -> Evide
         Origin::Builtin(what) => EvidenceOut {
             namespace: e.namespace.clone(),
             source: (*what).to_string(),
+            pointer: e.pointer.clone(),
+            line: None,
+            column: None,
+        },
+        Origin::Producer { what, .. } => EvidenceOut {
+            namespace: e.namespace.clone(),
+            source: e.origin.input_of(&e.pointer).unwrap_or(what).to_string(),
             pointer: e.pointer.clone(),
             line: None,
             column: None,

@@ -1,0 +1,292 @@
+//! The plan's `[licenses]` section: which workspace or SBOM, and how to read it.
+
+use crate::diag::{Diagnostic, suggestion};
+use crate::facts::licenses::cargo::{Features, Options, Target};
+use crate::facts::licenses::{Config, DEFAULT_THRESHOLD, Input};
+use crate::span::Span;
+use std::path::PathBuf;
+use toml::de::DeValue;
+
+const KEYS: &[&str] = &[
+    "manifest",
+    "sbom",
+    "metadata",
+    "target",
+    "features",
+    "all_features",
+    "no_default_features",
+    "offline",
+    "categories",
+    "clarifications",
+    "threshold",
+];
+
+/// Reads `[licenses]`; `join` resolves a path against the plan's folder, `span` maps a byte
+/// range of the plan to a span. Every problem is pushed to `diags`.
+pub fn section(
+    value: &DeValue,
+    at: Span,
+    join: &dyn Fn(&str) -> PathBuf,
+    span: &dyn Fn(std::ops::Range<usize>) -> Span,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Config> {
+    let Some(table) = value.as_table() else {
+        diags.push(
+            Diagnostic::error("plan-type", "`licenses` must be a table: `[licenses]`")
+                .at(at, "here"),
+        );
+        return None;
+    };
+    let before = diags.len();
+    let mut manifest: Option<(PathBuf, Span)> = None;
+    let mut sbom: Option<(PathBuf, Span)> = None;
+    let mut metadata: Option<PathBuf> = None;
+    let mut target = Target::Host;
+    let mut features = Features::default();
+    let mut offline = false;
+    let mut categories = None;
+    let mut clarifications = None;
+    let mut threshold = DEFAULT_THRESHOLD;
+    for (k, v) in table {
+        let key = k.get_ref().as_ref();
+        let vspan = span(v.span());
+        let val = v.get_ref();
+        let wrong = |want: &str, diags: &mut Vec<Diagnostic>| {
+            diags.push(
+                Diagnostic::error(
+                    "plan-type",
+                    format!("`licenses.{key}` must be {want}, not {}", val.type_str()),
+                )
+                .at(vspan, "here"),
+            );
+        };
+        let string = val.as_str();
+        let flag = match val {
+            DeValue::Boolean(b) => Some(*b),
+            _ => None,
+        };
+        match key {
+            "manifest" | "sbom" | "metadata" | "categories" | "clarifications" => {
+                let Some(s) = string else {
+                    wrong("a path (a string)", diags);
+                    continue;
+                };
+                let path = join(s);
+                match key {
+                    "manifest" => manifest = Some((path, vspan)),
+                    "sbom" => sbom = Some((path, vspan)),
+                    "metadata" => metadata = Some(path),
+                    "categories" => categories = Some((path, Some(vspan))),
+                    _ => clarifications = Some((path, Some(vspan))),
+                }
+            }
+            "target" => match string {
+                Some("all") => target = Target::All,
+                Some("host") => target = Target::Host,
+                Some(t) if t.split('-').count() >= 2 => target = Target::Triple(t.to_string()),
+                Some(t) => diags.push(
+                    Diagnostic::error(
+                        "plan-value",
+                        format!("`{t}` is not a target: give a triple like `x86_64-unknown-linux-gnu`, `host` or `all`"),
+                    )
+                    .at(vspan, "here"),
+                ),
+                None => wrong("a string", diags),
+            },
+            "features" => match val {
+                DeValue::Array(items) => {
+                    for item in items {
+                        match item.get_ref().as_str() {
+                            Some(f) => features.list.push(f.to_string()),
+                            None => diags.push(
+                                Diagnostic::error("plan-type", "`licenses.features` lists feature names (strings)")
+                                    .at(span(item.span()), "not a string"),
+                            ),
+                        }
+                    }
+                }
+                _ => wrong("a list of feature names", diags),
+            },
+            "all_features" => match flag {
+                Some(b) => features.all = b,
+                None => wrong("true or false", diags),
+            },
+            "no_default_features" => match flag {
+                Some(b) => features.no_default = b,
+                None => wrong("true or false", diags),
+            },
+            "offline" => match flag {
+                Some(b) => offline = b,
+                None => wrong("true or false", diags),
+            },
+            "threshold" => {
+                let n = match val {
+                    DeValue::Float(f) => f.as_str().parse::<f32>().ok(),
+                    DeValue::Integer(i) => i.as_str().parse::<f32>().ok(),
+                    _ => None,
+                };
+                match n {
+                    Some(x) if (0.0..=1.0).contains(&x) => threshold = x,
+                    Some(_) => diags.push(
+                        Diagnostic::error(
+                            "plan-value",
+                            "`licenses.threshold` is a score between 0 and 1, like 0.9",
+                        )
+                        .at(vspan, "out of range"),
+                    ),
+                    None => wrong("a number between 0 and 1", diags),
+                }
+            }
+            other => {
+                let help = suggestion(other, KEYS.iter().copied())
+                    .unwrap_or_else(|| format!("the keys of `[licenses]` are {}", KEYS.join(", ")));
+                diags.push(
+                    Diagnostic::error("plan-unknown-key", format!("unknown key `licenses.{other}`"))
+                        .at(span(k.span()), "unknown")
+                        .help(help),
+                );
+            }
+        }
+    }
+    let input = match (manifest, sbom) {
+        (Some(_), Some((_, s))) => {
+            diags.push(
+                Diagnostic::error(
+                    "plan-value",
+                    "`[licenses]` reads a Cargo workspace (`manifest`) or an SBOM (`sbom`), not both",
+                )
+                .at(s, "second input"),
+            );
+            return None;
+        }
+        (Some((path, s)), None) => Input::Cargo(Options {
+            manifest: path,
+            at: Some(s),
+            metadata,
+            target,
+            features,
+            offline,
+        }),
+        (None, Some((path, s))) => Input::Sbom { path, at: Some(s) },
+        (None, None) => match metadata {
+            // A saved `cargo metadata` document alone is enough.
+            Some(m) => Input::Cargo(Options {
+                manifest: PathBuf::from("Cargo.toml"),
+                at: None,
+                metadata: Some(m),
+                target,
+                features,
+                offline,
+            }),
+            None => {
+                diags.push(
+                    Diagnostic::error(
+                        "plan-value",
+                        "`[licenses]` needs an input: `manifest = \"Cargo.toml\"` or `sbom = \"sbom.cdx.json\"`",
+                    )
+                    .at(at, "no input"),
+                );
+                return None;
+            }
+        },
+    };
+    (diags.len() == before).then_some(Config {
+        input,
+        categories,
+        clarifications,
+        threshold,
+    })
+}
+
+/// `--manifest-path` and friends on the command line, over the plan's section.
+#[derive(Clone, Debug, Default)]
+pub struct Overrides {
+    pub manifest: Option<PathBuf>,
+    pub sbom: Option<PathBuf>,
+    pub target: Option<String>,
+    pub features: Vec<String>,
+    pub all_features: bool,
+    pub no_default_features: bool,
+    pub offline: bool,
+}
+
+impl Overrides {
+    pub fn any(&self) -> bool {
+        self.manifest.is_some()
+            || self.sbom.is_some()
+            || self.target.is_some()
+            || !self.features.is_empty()
+            || self.all_features
+            || self.no_default_features
+            || self.offline
+    }
+
+    /// The plan's configuration with these overrides; `None` when neither says what to read.
+    pub fn apply(&self, plan: Option<&Config>) -> Result<Option<Config>, Diagnostic> {
+        let mut config = match (plan, &self.manifest, &self.sbom) {
+            (_, Some(_), Some(_)) => {
+                return Err(Diagnostic::error(
+                    "usage",
+                    "give `--manifest-path` or `--sbom`, not both",
+                ));
+            }
+            (_, Some(m), None) => Config {
+                input: Input::Cargo(Options {
+                    manifest: m.clone(),
+                    at: None,
+                    metadata: None,
+                    target: Target::Host,
+                    features: Features::default(),
+                    offline: false,
+                }),
+                categories: plan.and_then(|p| p.categories.clone()),
+                clarifications: plan.and_then(|p| p.clarifications.clone()),
+                threshold: plan.map_or(DEFAULT_THRESHOLD, |p| p.threshold),
+            },
+            (_, None, Some(s)) => Config {
+                input: Input::Sbom {
+                    path: s.clone(),
+                    at: None,
+                },
+                categories: plan.and_then(|p| p.categories.clone()),
+                clarifications: plan.and_then(|p| p.clarifications.clone()),
+                threshold: plan.map_or(DEFAULT_THRESHOLD, |p| p.threshold),
+            },
+            (Some(p), None, None) => p.clone(),
+            (None, None, None) => {
+                if self.any() {
+                    return Err(Diagnostic::error(
+                        "usage",
+                        "`--target`, `--features` and `--offline` need a workspace: `--manifest-path Cargo.toml` or `[licenses] manifest` in the plan",
+                    ));
+                }
+                return Ok(None);
+            }
+        };
+        if let Input::Cargo(opts) = &mut config.input {
+            match self.target.as_deref() {
+                Some("all") => opts.target = Target::All,
+                Some("host") => opts.target = Target::Host,
+                Some(t) => opts.target = Target::Triple(t.to_string()),
+                None => {}
+            }
+            if self.all_features {
+                opts.features.all = true;
+            }
+            if self.no_default_features {
+                opts.features.no_default = true;
+            }
+            for f in &self.features {
+                opts.features.list.extend(
+                    f.split([',', ' '])
+                        .filter(|s| !s.is_empty())
+                        .map(str::to_string),
+                );
+            }
+            if self.offline {
+                opts.offline = true;
+            }
+        }
+        Ok(Some(config))
+    }
+}
