@@ -729,3 +729,45 @@ fn an_sbom_from_cyclonedx_py_reads_trove_classifiers_as_the_ids_they_restate() {
             .all(|p| p["name"] != "pip")
     );
 }
+
+/// `cargo metadata`'s result is cached in the workspace's target folder, keyed by the sha256 of
+/// Cargo.lock and of every path package's manifest: a changed manifest is read again.
+#[test]
+fn a_cached_graph_is_used_only_while_the_manifests_are_unchanged() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path().join("ws");
+    copy_dir(&root().join("fixtures/licenses/workspace"), &ws);
+    let facts = |extra: &[&str]| {
+        let mut args = vec![
+            "facts",
+            "--manifest-path",
+            "ws/Cargo.toml",
+            "--offline",
+            "--now",
+            NOW,
+        ];
+        args.extend_from_slice(extra);
+        let out = gate_in(dir.path(), &args);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        json_of(&out)["licenses"].clone()
+    };
+    assert_eq!(
+        package(&facts(&[]), "gpl-parser")["license"],
+        "GPL-3.0-only"
+    );
+    let entries = std::fs::read_dir(ws.join("target/gate")).unwrap().count();
+    assert_eq!(entries, 1, "one cache entry");
+    let manifest = ws.join("vendor/gpl-parser/Cargo.toml");
+    let text = std::fs::read_to_string(&manifest).unwrap();
+    std::fs::write(&manifest, text.replace("GPL-3.0-only", "MIT")).unwrap();
+    assert_eq!(package(&facts(&[]), "gpl-parser")["license"], "MIT");
+    assert_eq!(
+        package(&facts(&["--no-cache"]), "gpl-parser")["license"],
+        "MIT"
+    );
+}

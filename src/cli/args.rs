@@ -115,6 +115,9 @@ pub struct LicenseArgs {
     /// Never use the network to resolve the workspace.
     #[arg(long)]
     pub offline: bool,
+    /// Run `cargo metadata` even when its cached result (in `target/gate/`) is still valid.
+    #[arg(long)]
+    pub no_cache: bool,
 }
 
 impl LicenseArgs {
@@ -127,6 +130,7 @@ impl LicenseArgs {
             all_features: self.all_features,
             no_default_features: self.no_default_features,
             offline: self.offline,
+            no_cache: self.no_cache,
         }
     }
 }

@@ -19,6 +19,7 @@ const KEYS: &[&str] = &[
     "categories",
     "clarifications",
     "threshold",
+    "cache",
 ];
 
 /// Reads `[licenses]`; `join` resolves a path against the plan's folder, `span` maps a byte
@@ -44,6 +45,7 @@ pub fn section(
     let mut target = Target::Host;
     let mut features = Features::default();
     let mut offline = false;
+    let mut cache = true;
     let mut categories = None;
     let mut clarifications = None;
     let mut threshold = DEFAULT_THRESHOLD;
@@ -119,6 +121,10 @@ pub fn section(
                 Some(b) => offline = b,
                 None => wrong("true or false", diags),
             },
+            "cache" => match flag {
+                Some(b) => cache = b,
+                None => wrong("true or false", diags),
+            },
             "threshold" => {
                 let n = match val {
                     DeValue::Float(f) => f.as_str().parse::<f32>().ok(),
@@ -166,6 +172,7 @@ pub fn section(
             target,
             features,
             offline,
+            cache,
         }),
         (None, Some((path, s))) => Input::Sbom { path, at: Some(s) },
         (None, None) => match metadata {
@@ -177,6 +184,7 @@ pub fn section(
                 target,
                 features,
                 offline,
+                cache,
             }),
             None => {
                 diags.push(
@@ -208,6 +216,7 @@ pub struct Overrides {
     pub all_features: bool,
     pub no_default_features: bool,
     pub offline: bool,
+    pub no_cache: bool,
 }
 
 impl Overrides {
@@ -219,6 +228,7 @@ impl Overrides {
             || self.all_features
             || self.no_default_features
             || self.offline
+            || self.no_cache
     }
 
     /// The plan's configuration with these overrides; `None` when neither says what to read.
@@ -238,6 +248,7 @@ impl Overrides {
                     target: Target::Host,
                     features: Features::default(),
                     offline: false,
+                    cache: true,
                 }),
                 categories: plan.and_then(|p| p.categories.clone()),
                 clarifications: plan.and_then(|p| p.clarifications.clone()),
@@ -285,6 +296,9 @@ impl Overrides {
             }
             if self.offline {
                 opts.offline = true;
+            }
+            if self.no_cache {
+                opts.cache = false;
             }
         }
         Ok(Some(config))

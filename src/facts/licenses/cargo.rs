@@ -68,6 +68,9 @@ pub struct Options {
     pub features: Features,
     /// Never touch the network (`cargo metadata --offline`).
     pub offline: bool,
+    /// Reuse the last `cargo metadata` result while `Cargo.lock` and the workspace's manifests
+    /// are unchanged (`licenses::cache`).
+    pub cache: bool,
 }
 
 /// The host's target triple, from what gate was built for (the usual triples; `None` for an
@@ -211,6 +214,18 @@ fn run(opts: &Options, sources: &mut SourceMap) -> Result<Metadata, Vec<Diagnost
         }
         Target::Triple(t) => other.extend(["--filter-platform".into(), t.clone()]),
     }
+    // `--offline` changes how cargo may fetch, not what it resolves: not part of the key.
+    let key = format!(
+        "{} {:?} {:?}",
+        other
+            .iter()
+            .filter(|o| *o != "--offline")
+            .cloned()
+            .collect::<Vec<_>>()
+            .join(" "),
+        opts.features,
+        opts.target
+    );
     cmd.other_options(other);
     if opts.features.all {
         cmd.features(CargoOpt::AllFeatures);
@@ -221,7 +236,20 @@ fn run(opts: &Options, sources: &mut SourceMap) -> Result<Metadata, Vec<Diagnost
     if !opts.features.list.is_empty() {
         cmd.features(CargoOpt::SomeFeatures(opts.features.list.clone()));
     }
-    cmd.exec().map_err(|e| vec![cargo_error(e, opts, sources)])
+    let entry = opts
+        .cache
+        .then(|| super::cache::location(&opts.manifest, &key))
+        .flatten();
+    if let Some(m) = entry.as_deref().and_then(super::cache::load) {
+        return Ok(m);
+    }
+    let m = cmd
+        .exec()
+        .map_err(|e| vec![cargo_error(e, opts, sources)])?;
+    if let Some(at) = &entry {
+        super::cache::store(at, &m);
+    }
+    Ok(m)
 }
 
 /// Turns cargo's complaint into a diagnostic, located in the manifest when cargo names a line.

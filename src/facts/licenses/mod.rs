@@ -4,6 +4,7 @@
 //! wrote, else the declared expression (strict SPDX, else a recorded lax reading), else the
 //! text of its license file — and every license id gets its category from legal's table.
 
+pub mod cache;
 pub mod cargo;
 pub mod categories;
 pub mod clarify;
