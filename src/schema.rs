@@ -401,6 +401,111 @@ const TESTS: &[Field] = &[
     f("cases", T::List(&T::Record(CASE)), "each test case"),
 ];
 
+const EXPOSURE: &[Field] = &[
+    f(
+        "kind",
+        T::Enum(&[
+            "debug",
+            "display",
+            "serialize",
+            "log",
+            "error-message",
+            "instrument",
+        ]),
+        "how the value leaves: a Debug/Display that shows it, a Serialize that writes it, a logging or printing macro that receives it, an error template that formats it, an #[instrument] that records it",
+    ),
+    f("file", T::Str, "where it is exposed"),
+    f("line", T::Number, "line, from 1"),
+    f("column", T::Number, "column, from 1"),
+    f(
+        "detail",
+        T::Str,
+        "what exposes it, e.g. `info!(ssn = %p.ssn)`",
+    ),
+];
+
+const REGULATED: &[Field] = &[
+    f(
+        "path",
+        T::Str,
+        "module path and name, e.g. `billing::Patient::ssn`",
+    ),
+    f("name", T::Str, "the item's own name"),
+    f(
+        "item",
+        T::Enum(&["field", "struct", "enum", "variant", "static", "param"]),
+        "what was marked",
+    ),
+    f(
+        "category",
+        T::Str,
+        "`phi`, `pii`, `pci` or the organisation's own",
+    ),
+    opt("id", T::Str, "the kind of datum, e.g. `ssn`, `pan`, `mrn`"),
+    f(
+        "never_store",
+        T::Bool,
+        "must never be persisted (e.g. a CVV)",
+    ),
+    opt("type", T::Str, "the type as written"),
+    f("file", T::Str, "where it is declared"),
+    f("line", T::Number, "line, from 1"),
+    f("column", T::Number, "column, from 1"),
+    f(
+        "protected",
+        T::Bool,
+        "true only when the value has a protective type (or is redacted) and nothing exposes it",
+    ),
+    f(
+        "protection",
+        T::Enum(&["secret-type", "redacted", "none"]),
+        "how the value is protected",
+    ),
+    f(
+        "exposures",
+        T::List(&T::Record(EXPOSURE)),
+        "every place the value is exposed",
+    ),
+    f(
+        "marked_by",
+        T::Enum(&["attribute", "doc-comment", "type"]),
+        "how it was marked: its own annotation, or the annotation of its type",
+    ),
+];
+
+const UNCLASSIFIED: &[Field] = &[
+    f("path", T::Str, "module path and name"),
+    f("file", T::Str, "where it is declared"),
+    f("line", T::Number, "line, from 1"),
+    f("reason", T::Str, "why it looks regulated"),
+];
+
+const PARSE_ERROR: &[Field] = &[
+    f("file", T::Str, "the file that could not be read as Rust"),
+    f("line", T::Number, "line, from 1"),
+    f("message", T::Str, "why"),
+];
+
+const SOURCE: &[Field] = &[
+    f(
+        "regulated",
+        T::List(&T::Record(REGULATED)),
+        "every regulated item, with its protection and exposures",
+    ),
+    f(
+        "unclassified",
+        T::List(&T::Record(UNCLASSIFIED)),
+        "names that look regulated but carry no annotation",
+    ),
+    f("files", T::Number, "Rust files scanned"),
+    f("lines", T::Number, "lines scanned"),
+    f(
+        "parse_errors",
+        T::List(&T::Record(PARSE_ERROR)),
+        "files that could not be read as Rust; the scan went on",
+    ),
+];
+
 const CLOCK: &[Field] = &[
     f(
         "now",
@@ -446,6 +551,12 @@ pub const NAMESPACES: &[Namespace] = &[
         doc: "security testing results",
         produced_by: "`[security]` in the plan, or `--facts security=FILE`",
         fields: SECURITY,
+    },
+    Namespace {
+        name: "source",
+        doc: "regulated data declared in Rust source: protection and exposures",
+        produced_by: "`[source]` in the plan, or `--facts source=FILE`",
+        fields: SOURCE,
     },
     Namespace {
         name: "tests",

@@ -26,6 +26,35 @@ pub enum Command {
     /// The license graph for legal: `gate licenses report`.
     #[command(subcommand)]
     Licenses(LicensesCommand),
+    /// Regulated data in Rust source: `gate source inventory`.
+    #[command(subcommand)]
+    Source(SourceCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum SourceCommand {
+    /// The data inventory an auditor asks for: every regulated item with its category,
+    /// protection and exposures, the unclassified suspects, the files that could not be read.
+    /// Exit code 0, or 2 when the scan could not run or an annotation is malformed.
+    Inventory(InventoryArgs),
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum InventoryFormat {
+    Markdown,
+    Json,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct InventoryArgs {
+    #[command(flatten)]
+    pub sources: Sources,
+    /// Report format.
+    #[arg(long, value_enum, default_value_t = InventoryFormat::Markdown)]
+    pub format: InventoryFormat,
+    /// Write the inventory to FILE instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -88,6 +117,9 @@ pub struct Sources {
     pub tz: Option<String>,
     #[command(flatten)]
     pub licenses: LicenseArgs,
+    /// Scan these Rust sources for regulated data (over the plan's `[source] paths`).
+    #[arg(long = "source", value_name = "PATH", help_heading = "Regulated data")]
+    pub source_paths: Vec<PathBuf>,
 }
 
 /// The `licenses` producer's inputs and options, over the plan's `[licenses]`.

@@ -112,6 +112,27 @@ pub fn collect(
             }
             Ok(_) => {}
         }
+        let source_config = match &args.source_paths[..] {
+            [] => plan.as_ref().and_then(|p| p.source.clone()),
+            paths => {
+                let mut c = plan
+                    .as_ref()
+                    .and_then(|p| p.source.clone())
+                    .unwrap_or_default();
+                c.paths = paths.iter().map(|p| (p.clone(), None)).collect();
+                Some(c)
+            }
+        };
+        if let Some(config) = source_config.filter(|_| !mounted("source")) {
+            attempted.insert("source".into());
+            match facts::source::produce(&config, sources) {
+                Ok((ns, mut notes)) => {
+                    facts.insert("source", ns);
+                    errors.append(&mut notes);
+                }
+                Err(mut d) => errors.append(&mut d),
+            }
+        }
     }
 
     // The clock: --now, else the saved clock of a replay, else the system clock; in --tz, else

@@ -5,8 +5,8 @@ mod args;
 mod collect;
 
 use args::{
-    CheckArgs, Cli, Color, Command, ExplainArgs, FactsArgs, Format, LicenseReportArgs,
-    LicensesCommand, ReportFormat,
+    CheckArgs, Cli, Color, Command, ExplainArgs, FactsArgs, Format, InventoryArgs, InventoryFormat,
+    LicenseReportArgs, LicensesCommand, ReportFormat, SourceCommand,
 };
 use clap::Parser as _;
 use gate::diag::{Diagnostic, render};
@@ -30,6 +30,7 @@ pub fn main(argv: Vec<OsString>) -> u8 {
         Command::Facts(a) => run_facts(a),
         Command::Explain(a) => run_explain(a),
         Command::Licenses(LicensesCommand::Report(a)) => run_license_report(a),
+        Command::Source(SourceCommand::Inventory(a)) => run_inventory(a),
     }
 }
 
@@ -296,6 +297,39 @@ fn run_license_report(a: LicenseReportArgs) -> u8 {
     };
     match out(&text, a.output.as_deref()) {
         Ok(()) => code,
+        Err(e) => {
+            eprint(&format!("error: {e}\n"));
+            2
+        }
+    }
+}
+
+fn run_inventory(a: InventoryArgs) -> u8 {
+    let mut sources = SourceMap::default();
+    let collected = collect::collect(&a.sources, None, None, false, &mut sources);
+    if !collected.errors.is_empty() {
+        let color = use_color(Color::Auto, std::io::stderr().is_terminal());
+        eprint(&render(&collected.errors, &sources, color));
+    }
+    if collected.errors.iter().any(Diagnostic::is_error) {
+        return 2;
+    }
+    let decided_at = collected
+        .clock
+        .as_ref()
+        .map(|(now, zone)| ClockInfo::new(now, zone).now);
+    let Some(inv) = report::inventory::build(&collected.facts, decided_at) else {
+        eprint(
+            "error: no source to take inventory of: give `--source src`, or `[source] paths` in the plan\n",
+        );
+        return 2;
+    };
+    let text = match a.format {
+        InventoryFormat::Markdown => report::inventory::markdown(&inv),
+        InventoryFormat::Json => report::inventory::json(&inv),
+    };
+    match out(&text, a.output.as_deref()) {
+        Ok(()) => 0,
         Err(e) => {
             eprint(&format!("error: {e}\n"));
             2

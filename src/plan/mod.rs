@@ -1,8 +1,9 @@
 //! The plan file (`gate.toml`): which producers run on which inputs. This version reads the
-//! policy, the time zone, hand-made fact documents and `[licenses]`; any producer section it
+//! policy, the time zone, hand-made fact documents, `[licenses]` and `[source]`; any producer section it
 //! does not run yet is an error rather than a silently skipped step.
 
 pub mod licenses;
+pub mod source;
 
 use crate::diag::{Diagnostic, suggestion};
 use crate::span::{FileId, SourceFile, SourceMap, Span};
@@ -19,6 +20,8 @@ pub struct Plan {
     pub facts: Vec<(String, PathBuf, Span)>,
     /// `[licenses]`: the license graph of a Cargo workspace or an SBOM.
     pub licenses: Option<crate::facts::licenses::Config>,
+    /// `[source]`: regulated data in Rust source.
+    pub source: Option<crate::facts::source::Config>,
 }
 
 const KEYS: &[&str] = &["policy", "timezone", "facts"];
@@ -78,6 +81,7 @@ pub fn load(path: &Path, sources: &mut SourceMap) -> Result<Plan, Vec<Diagnostic
         timezone: None,
         facts: Vec::new(),
         licenses: None,
+        source: None,
     };
     let mut diags = Vec::new();
     let string =
@@ -127,6 +131,9 @@ pub fn load(path: &Path, sources: &mut SourceMap) -> Result<Plan, Vec<Diagnostic
             },
             "licenses" => {
                 plan.licenses = licenses::section(value.get_ref(), kspan, &join, &span, &mut diags);
+            }
+            "source" => {
+                plan.source = source::section(value.get_ref(), kspan, &join, &span, &mut diags);
             }
             _ if PRODUCERS.contains(&k) => diags.push(
                 Diagnostic::error(

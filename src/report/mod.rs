@@ -2,6 +2,7 @@
 //! pure function of it. Writing the result somewhere is the caller's job.
 
 pub mod human;
+pub mod inventory;
 pub mod licenses;
 
 use crate::diag::{Diagnostic, Severity as DiagSeverity};
