@@ -5,7 +5,8 @@
 //!
 //! Knobs: `GATE_SOURCE_CRATES=100,300,600` (how many crate folders, in name order, from
 //! `~/.cargo/registry/src/*/`), `GATE_SOURCE_REPS=3`, `GATE_SOURCE_LIST=FILE` (write the crate
-//! folders of the largest size to FILE, one per line, for run.py).
+//! folders of the largest size to FILE, one per line, for run.py), `GATE_SOURCE_COUNTS=1` (print
+//! how much the scan keeps: declarations, macro value uses, types and impls).
 //! Nothing asserts a time; the results are in BENCHMARKS.md.
 
 #![allow(
@@ -127,6 +128,18 @@ fn main() {
             let (scanned, problems) = scan_tree(&roots);
             gate_t.push(t0.elapsed());
             peak = peak.max(status_kib("VmHWM:"));
+            if std::env::var_os("GATE_SOURCE_COUNTS").is_some() {
+                let d: usize = scanned.iter().map(|f| f.declared.len()).sum();
+                let m: usize = scanned
+                    .iter()
+                    .map(|f| f.macros.iter().map(|m| m.uses.len()).sum::<usize>())
+                    .sum();
+                let t: usize = scanned.iter().map(|f| f.types.len() + f.impls.len()).sum();
+                println!(
+                    "    retained: {d} declarations, {m} macro value uses, {t} types and impls; VmRSS now {:.1} MiB",
+                    status_kib("VmRSS:") as f64 / 1024.0
+                );
+            }
             found = (
                 scanned.len(),
                 scanned.iter().filter(|f| f.parse_error.is_some()).count(),

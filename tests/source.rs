@@ -66,9 +66,9 @@ fn bad_files_are_reported_and_the_scan_goes_on() {
         ")".repeat(100_000)
     );
     write(d, "app/src/deep.rs", deep.as_bytes());
-    // A huge generated table: parsed, however long it is (under the 32 MiB limit).
+    // A big generated table: parsed, however long it is (under the 4 MiB limit).
     let mut table = String::from("pub static TABLE: &[u32] = &[\n");
-    for i in 0..200_000 {
+    for i in 0..150_000 {
         table.push_str(&format!("    {i},\n"));
     }
     table.push_str("];\n");
@@ -114,7 +114,7 @@ fn a_file_over_the_limit_is_reported_unread() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     let f = std::fs::File::create(d.join("big.rs")).unwrap();
-    f.set_len(33 << 20).unwrap();
+    f.set_len(5 << 20).unwrap();
     let (out, facts) = source_facts_in(d, &["big.rs"]);
     assert_eq!(
         out.status.code(),
@@ -126,7 +126,7 @@ fn a_file_over_the_limit_is_reported_unread() {
         facts["parse_errors"][0]["message"]
             .as_str()
             .unwrap()
-            .contains("larger than the 32 MiB"),
+            .contains("larger than the 4 MiB"),
         "{facts}"
     );
 }

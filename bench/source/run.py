@@ -67,6 +67,16 @@ def main():
         with open(listing) as f:
             crates = [l.strip() for l in f if l.strip()][:SEMGREP_CRATES]
 
+        with open(listing) as f:
+            every = [l.strip() for l in f if l.strip()]
+        print("\n== (c) peak memory of the whole gate process (`/usr/bin/time -f %M`) as the tree grows")
+        for n in [int(x) for x in SIZES.split(",")]:
+            cmd = ["/usr/bin/time", "-f", "%M", GATE, "facts", "--now", "2026-11-27T12:00:00Z"] + \
+                [a for c in every[:n] for a in ("--source", c)]
+            p = subprocess.run(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+            kib = int(p.stderr.strip().splitlines()[-1]) if p.stderr.strip() else 0
+            print(f"  {n:>4} crates: peak RSS {kib / 1024:7.1f} MiB (exit {p.returncode})", flush=True)
+
         print(f"\n== (b) gate vs Semgrep on {len(crates)} crates, whole process, {RUNS} runs each, alternating")
         gate_cmd = [GATE, "facts", "--now", "2026-11-27T12:00:00Z"] + [a for c in crates for a in ("--source", c)]
         semgrep_cmd = [SEMGREP, "scan", "--config", os.path.join(HERE, "semgrep-rule.yaml"), "--metrics=off",

@@ -2,6 +2,7 @@
 //! is collected; nothing stops at the first.
 
 use super::args::Sources;
+use super::progress;
 use gate::diag::Diagnostic;
 use gate::facts::{self, Facts, Namespace, Origin, clock};
 use gate::plan;
@@ -123,7 +124,8 @@ pub fn collect(
                 Some(c)
             }
         };
-        if let Some(config) = source_config.filter(|_| !mounted("source")) {
+        if let Some(mut config) = source_config.filter(|_| !mounted("source")) {
+            config.progress = progress::bar("scanning Rust source");
             attempted.insert("source".into());
             match facts::source::produce(&config, sources) {
                 Ok((ns, mut notes)) => {

@@ -3,6 +3,7 @@
 
 mod args;
 mod collect;
+mod progress;
 
 use args::{
     CheckArgs, Cli, Color, Command, ExplainArgs, FactsArgs, Format, InventoryArgs, InventoryFormat,
@@ -211,6 +212,9 @@ fn decide(
 }
 
 fn run_check(a: CheckArgs) -> u8 {
+    if a.quiet {
+        progress::silence();
+    }
     let Decided {
         sources,
         policy_info,

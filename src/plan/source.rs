@@ -6,7 +6,7 @@ use crate::span::Span;
 use std::path::PathBuf;
 use toml::de::DeValue;
 
-const KEYS: &[&str] = &["paths", "protective_types", "patterns"];
+const KEYS: &[&str] = &["paths", "protective_types", "patterns", "max_file_mib"];
 
 /// Reads `[source]`; every problem is pushed to `diags`.
 pub fn section(
@@ -96,6 +96,28 @@ pub fn section(
                     }
                 }
             }
+            "max_file_mib" => match v.get_ref() {
+                DeValue::Integer(i) => match i.as_str().parse::<u64>() {
+                    Ok(n) if n > 0 => config.max_file_mib = Some(n),
+                    _ => diags.push(
+                        Diagnostic::error(
+                            "plan-value",
+                            "`source.max_file_mib` is a whole number of MiB, at least 1",
+                        )
+                        .at(vspan, "here"),
+                    ),
+                },
+                other => diags.push(
+                    Diagnostic::error(
+                        "plan-type",
+                        format!(
+                            "`source.max_file_mib` must be a number of MiB, not {}",
+                            other.type_str()
+                        ),
+                    )
+                    .at(vspan, "here"),
+                ),
+            },
             other => {
                 let help = suggestion(other, KEYS.iter().copied())
                     .unwrap_or_else(|| format!("the keys of `[source]` are {}", KEYS.join(", ")));

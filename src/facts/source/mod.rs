@@ -16,8 +16,11 @@ use rayon::prelude::*;
 use serde_json::{Value as J, json};
 use std::path::{Path, PathBuf};
 
+/// Told how far a scan is: (files done, files in all). Called from the scanning threads.
+pub type Progress = std::sync::Arc<dyn Fn(usize, usize) + Send + Sync>;
+
 /// The validated `[source]` configuration.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub struct Config {
     /// Folders or files to scan.
     pub paths: Vec<(PathBuf, Option<Span>)>,
@@ -26,49 +29,54 @@ pub struct Config {
     /// The organisation's suspect-name patterns (regexes on lowercase names), with what they
     /// suggest.
     pub suspects: Vec<(regex::Regex, String)>,
+    /// Where to report progress (the CLI draws it on a terminal); `None` for silence.
+    pub progress: Option<Progress>,
+    /// Largest file parsed, in MiB; `None` for [`DEFAULT_MAX_FILE_MIB`].
+    pub max_file_mib: Option<u64>,
 }
 
-/// Files larger than this are reported, not parsed: generated tables of this size hold no
-/// declarations worth the time, and parsing them would dominate the scan.
-pub const MAX_FILE: u64 = 32 << 20;
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("paths", &self.paths)
+            .field("protective_types", &self.protective_types)
+            .field("suspects", &self.suspects)
+            .field("progress", &self.progress.is_some())
+            .field("max_file_mib", &self.max_file_mib)
+            .finish()
+    }
+}
+
+/// Files larger than this (MiB) are reported, not parsed, unless the plan says otherwise
+/// (`max_file_mib`): a syntax tree takes some 50 times the memory of its source, so one
+/// generated 7 MiB table would set the whole scan's peak memory; such files hold data, not
+/// declarations.
+pub const DEFAULT_MAX_FILE_MIB: u64 = 4;
 
 /// Stack for the scanning threads: syn recurses on nesting, and generated code nests deeply.
 const STACK: usize = 64 << 20;
 
-/// Deepest bracket nesting a file may have: syn parses nesting by recursion, and a generated
-/// file with a hundred thousand nested parentheses would otherwise overflow the stack. Real
-/// code stays far below this.
-pub const MAX_NESTING: usize = 2_000;
-
-/// Where the brackets of `text` first nest deeper than [`MAX_NESTING`]: a raw count that does
-/// not skip strings or comments — unbalanced brackets there shift it, which matters only for a
-/// file already near the limit.
-fn too_deep(text: &str) -> Option<Loc> {
-    let mut depth = 0usize;
-    let (mut line, mut column) = (1, 1);
-    for c in text.chars() {
-        match c {
-            '(' | '[' | '{' => {
-                depth += 1;
-                if depth > MAX_NESTING {
-                    return Some(Loc { line, column });
-                }
-            }
-            ')' | ']' | '}' => depth = depth.saturating_sub(1),
-            _ => {}
-        }
-        if c == '\n' {
-            line += 1;
-            column = 1;
-        } else {
-            column += 1;
-        }
-    }
-    None
+/// Scans every file (in parallel).
+pub fn scan_tree(roots: &[PathBuf]) -> (Vec<FileFacts>, Vec<(PathBuf, String)>) {
+    scan_tree_with(roots, None, DEFAULT_MAX_FILE_MIB, &default_suspects())
 }
 
-/// Scans every file (in parallel) and joins the results.
-pub fn scan_tree(roots: &[PathBuf]) -> (Vec<FileFacts>, Vec<(PathBuf, String)>) {
+/// The default suspect-name patterns, compiled.
+pub fn default_suspects() -> Vec<(regex::Regex, String)> {
+    resolve::DEFAULT_SUSPECTS
+        .iter()
+        .filter_map(|(p, what)| regex::Regex::new(p).ok().map(|r| (r, (*what).to_string())))
+        .collect()
+}
+
+/// [`scan_tree`], telling `progress` how far it is.
+pub fn scan_tree_with(
+    roots: &[PathBuf],
+    progress: Option<&Progress>,
+    max_file_mib: u64,
+    suspects: &[(regex::Regex, String)],
+) -> (Vec<FileFacts>, Vec<(PathBuf, String)>) {
+    let max_file = max_file_mib.saturating_mul(1 << 20);
     let (units, walk_errors) = walk::files(roots);
     let mut problems: Vec<(PathBuf, String)> = walk_errors
         .into_iter()
@@ -80,13 +88,13 @@ pub fn scan_tree(roots: &[PathBuf]) -> (Vec<FileFacts>, Vec<(PathBuf, String)>) 
             ..FileFacts::default()
         };
         match std::fs::metadata(&u.path) {
-            Ok(m) if m.len() > MAX_FILE => {
+            Ok(m) if m.len() > max_file => {
                 facts.bytes = usize::try_from(m.len()).unwrap_or(usize::MAX);
                 facts.parse_error = Some((
                     Loc { line: 1, column: 1 },
                     format!(
-                        "the file is {} MiB, larger than the 32 MiB gate parses; it was not scanned",
-                        m.len() >> 20
+                        "the file is {:.1} MiB, larger than the {max_file_mib} MiB gate parses (`max_file_mib` in the plan's `[source]`); it was not scanned",
+                        m.len() as f64 / f64::from(1u32 << 20)
                     ),
                 ));
                 return facts;
@@ -103,20 +111,8 @@ pub fn scan_tree(roots: &[PathBuf]) -> (Vec<FileFacts>, Vec<(PathBuf, String)>) 
                 facts
             }
             Ok(bytes) => match String::from_utf8(bytes) {
-                Ok(text) => match too_deep(&text) {
-                    Some(loc) => {
-                        facts.bytes = text.len();
-                        facts.lines = text.lines().count();
-                        facts.parse_error = Some((
-                            loc,
-                            format!(
-                                "brackets nest deeper than {MAX_NESTING} levels here; the file was not parsed"
-                            ),
-                        ));
-                        facts
-                    }
-                    None => scan::file(&u.path, &u.module, &text),
-                },
+                // `scan::file` refuses nesting that syn's recursion could not survive.
+                Ok(text) => scan::file(&u.path, &u.module, &text),
                 Err(e) => {
                     let at = e.utf8_error().valid_up_to();
                     let before = &e.as_bytes()[..at];
@@ -132,17 +128,128 @@ pub fn scan_tree(roots: &[PathBuf]) -> (Vec<FileFacts>, Vec<(PathBuf, String)>) 
             },
         }
     };
-    let files = match rayon::ThreadPoolBuilder::new().stack_size(STACK).build() {
-        Ok(pool) => pool.install(|| units.par_iter().map(one).collect::<Vec<_>>()),
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    let total = units.len();
+    let counted = |u: &walk::Unit| {
+        let f = one(u);
+        if let Some(p) = progress {
+            p(
+                done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1,
+                total,
+            );
+        }
+        f
+    };
+    // Two passes keep memory flat: the files that mention `regulated(` (the only ones that can
+    // mark a type) are scanned first; every other file is then kept only for what can matter —
+    // declarations that are annotated, suspect, or of a marked type, and their owners.
+    let pool = match rayon::ThreadPoolBuilder::new().stack_size(STACK).build() {
+        Ok(pool) => Some(pool),
         Err(e) => {
             problems.push((
                 PathBuf::new(),
                 format!("cannot start the scanning threads: {e}"),
             ));
-            units.iter().map(one).collect()
+            None
         }
     };
+    let run = |f: &(dyn Fn() -> Vec<FileFacts> + Sync)| match &pool {
+        Some(p) => p.install(f),
+        None => f(),
+    };
+    let flags: Vec<bool> = match &pool {
+        Some(p) => p.install(|| {
+            units
+                .par_iter()
+                .map(|u| mentions_regulated(&u.path))
+                .collect()
+        }),
+        None => units.iter().map(|u| mentions_regulated(&u.path)).collect(),
+    };
+    let first: Vec<&walk::Unit> = units
+        .iter()
+        .zip(&flags)
+        .filter(|(_, m)| **m)
+        .map(|(u, _)| u)
+        .collect();
+    let rest: Vec<&walk::Unit> = units
+        .iter()
+        .zip(&flags)
+        .filter(|(_, m)| !**m)
+        .map(|(u, _)| u)
+        .collect();
+    let annotated: Vec<FileFacts> = run(&|| first.par_iter().map(|u| counted(u)).collect());
+    // Only the names of marked types are needed from the first pass to compact the second.
+    let marked: std::collections::HashSet<String> = annotated
+        .iter()
+        .flat_map(|f| f.declared.iter())
+        .filter(|d| {
+            d.annotation.is_some()
+                && matches!(d.kind, model::ItemKind::Struct | model::ItemKind::Enum)
+        })
+        .map(|d| d.name.clone())
+        .collect();
+    let others: Vec<FileFacts> = run(&|| {
+        rest.par_iter()
+            .map(|u| {
+                let mut f = counted(u);
+                compact(&mut f, &marked, suspects);
+                f
+            })
+            .collect()
+    });
+    let mut files = annotated;
+    files.extend(others);
+    files.sort_by(|a, b| a.file.cmp(&b.file));
     (files, problems)
+}
+
+/// Whether a file's text holds `regulated(` (either annotation form); unreadable files are
+/// scanned in the first pass, where their error is reported.
+fn mentions_regulated(path: &Path) -> bool {
+    match std::fs::read(path) {
+        Ok(bytes) => bytes.windows(10).any(|w| w == b"regulated("),
+        Err(_) => true,
+    }
+}
+
+/// Drops what cannot matter from a file without annotations: a field, static or parameter is
+/// kept only when its name is a suspect or its type names a marked type; a struct, enum or
+/// variant only when a kept field belongs to it. Types and fmt impls stay (they are few, and an
+/// impl may be in another file than its type).
+fn compact(
+    f: &mut FileFacts,
+    marked: &std::collections::HashSet<String>,
+    suspects: &[(regex::Regex, String)],
+) {
+    use model::ItemKind;
+    let leaf = |d: &model::Declared| {
+        d.annotation.is_some()
+            || matches!(d.kind, ItemKind::Field | ItemKind::Static | ItemKind::Param)
+                && (d.ty.as_deref().is_some_and(|t| {
+                    t.split(|c: char| !(c.is_alphanumeric() || c == '_'))
+                        .any(|i| marked.contains(i))
+                }) || {
+                    let name = d.name.to_lowercase();
+                    suspects.iter().any(|(re, _)| re.is_match(&name))
+                })
+    };
+    let mut owners: std::collections::HashSet<String> = f
+        .declared
+        .iter()
+        .filter(|d| leaf(d))
+        .filter_map(|d| d.owner.clone())
+        .collect();
+    // A variant's own owner (its enum) is needed too.
+    let variant_owners: Vec<String> = f
+        .declared
+        .iter()
+        .filter(|d| d.kind == ItemKind::Variant && owners.contains(&d.path))
+        .filter_map(|d| d.owner.clone())
+        .collect();
+    owners.extend(variant_owners);
+    f.declared.retain(|d| leaf(d) || owners.contains(&d.path));
+    f.declared.shrink_to_fit();
 }
 
 /// Runs the producer.
@@ -170,7 +277,14 @@ pub fn produce(
         return Err(diags);
     }
     let roots: Vec<PathBuf> = config.paths.iter().map(|(p, _)| p.clone()).collect();
-    let (files, problems) = scan_tree(&roots);
+    let mut suspects = default_suspects();
+    suspects.extend(config.suspects.iter().cloned());
+    let (files, problems) = scan_tree_with(
+        &roots,
+        config.progress.as_ref(),
+        config.max_file_mib.unwrap_or(DEFAULT_MAX_FILE_MIB),
+        &suspects,
+    );
     for (path, message) in &problems {
         diags.push(Diagnostic::warning(
             "source-walk",
@@ -203,11 +317,6 @@ pub fn produce(
         .map(|s| s.to_string())
         .collect();
     protective.extend(config.protective_types.iter().cloned());
-    let mut suspects: Vec<(regex::Regex, String)> = resolve::DEFAULT_SUSPECTS
-        .iter()
-        .filter_map(|(p, what)| regex::Regex::new(p).ok().map(|r| (r, (*what).to_string())))
-        .collect();
-    suspects.extend(config.suspects.iter().cloned());
     let (items, unclassified) = resolve::resolve(&files, &protective, &suspects);
     let doc = json!({
         "regulated": items.iter().map(item_json).collect::<Vec<_>>(),
