@@ -100,6 +100,17 @@ impl Facts {
     }
 }
 
+/// A path as facts and reports show it: relative to the current folder when it is inside it,
+/// so facts do not depend on where a checkout lives.
+pub(crate) fn shown(p: &Path) -> String {
+    std::env::current_dir()
+        .ok()
+        .and_then(|cwd| p.strip_prefix(cwd).ok().map(Path::to_path_buf))
+        .unwrap_or_else(|| p.to_path_buf())
+        .display()
+        .to_string()
+}
+
 /// Largest fact document gate reads: beyond it the run fails rather than exhausting memory.
 const MAX_DOCUMENT: u64 = 1 << 30;
 

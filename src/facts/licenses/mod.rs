@@ -12,7 +12,7 @@ pub mod detect;
 pub mod graph;
 pub mod sbom;
 
-use super::{Namespace, Origin, json};
+use super::{Namespace, Origin, json, shown};
 use crate::diag::{Diagnostic, io_reason};
 use crate::license::License;
 use crate::span::{SourceFile, SourceMap, Span};
@@ -362,16 +362,6 @@ fn conclude(
         }
     }
     out
-}
-
-/// A path as reports show it: relative to the current folder when it is inside it.
-fn shown(p: &Path) -> String {
-    std::env::current_dir()
-        .ok()
-        .and_then(|cwd| p.strip_prefix(cwd).ok().map(Path::to_path_buf))
-        .unwrap_or_else(|| p.to_path_buf())
-        .display()
-        .to_string()
 }
 
 /// The file's name alone (`LICENSE`), for notes.

@@ -8,7 +8,7 @@ pub mod resolve;
 pub mod scan;
 pub mod walk;
 
-use super::{Namespace, Origin, json};
+use super::{Namespace, Origin, json, shown};
 use crate::diag::Diagnostic;
 use crate::span::{SourceFile, SourceMap, Span};
 use model::{FileFacts, Loc};
@@ -406,14 +406,4 @@ fn item_json(it: &resolve::Item) -> J {
         })).collect::<Vec<_>>(),
         "marked_by": it.marked_by.name(),
     })
-}
-
-/// A path as facts show it: relative to the current folder when inside it.
-fn shown(p: &Path) -> String {
-    std::env::current_dir()
-        .ok()
-        .and_then(|cwd| p.strip_prefix(cwd).ok().map(Path::to_path_buf))
-        .unwrap_or_else(|| p.to_path_buf())
-        .display()
-        .to_string()
 }
