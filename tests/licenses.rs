@@ -23,6 +23,9 @@ fn gate_in(dir: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_gate"))
         .current_dir(dir)
         .env("NO_COLOR", "1")
+        // The `cargo metadata` cache lives in the workspace's own target folder unless
+        // CARGO_TARGET_DIR says otherwise; the cache test looks in the workspace.
+        .env_remove("CARGO_TARGET_DIR")
         .args(args)
         .output()
         .unwrap()
