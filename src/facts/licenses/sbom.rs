@@ -588,17 +588,10 @@ fn complete(g: &mut Graph, notes: &mut Vec<String>) {
     }
     let mut seen: HashSet<(usize, usize, DepKind)> =
         g.edges.iter().map(|e| (e.from, e.to, e.kind)).collect();
-    let kind_of = |p: &Package| p.stated_kind.unwrap_or(DepKind::Normal);
     if g.edges.is_empty() {
         let targets: Vec<usize> = (0..n).filter(|p| !is_root[*p]).collect();
-        if targets.is_empty() {
+        if !link_roots(g, &mut seen, &targets) {
             return;
-        }
-        for r in g.roots.clone() {
-            for &p in &targets {
-                let k = kind_of(&g.packages[p]);
-                add_edge(g, &mut seen, r, p, k);
-            }
         }
         notes.push(if g.roots.len() == 1 {
             "no dependency relationships: every package is taken as a direct dependency of the root"
@@ -616,14 +609,8 @@ fn complete(g: &mut Graph, notes: &mut Vec<String>) {
         .any(|e| is_root.get(e.from).copied().unwrap_or(false))
     {
         let targets: Vec<usize> = (0..n).filter(|p| !is_root[*p] && !depended[*p]).collect();
-        if targets.is_empty() {
+        if !link_roots(g, &mut seen, &targets) {
             return;
-        }
-        for r in g.roots.clone() {
-            for &p in &targets {
-                let k = kind_of(&g.packages[p]);
-                add_edge(g, &mut seen, r, p, k);
-            }
         }
         notes.push(if g.roots.len() == 1 {
             "the root has no dependency relationships: every package nothing depends on is taken as its direct dependency"
@@ -633,6 +620,25 @@ fn complete(g: &mut Graph, notes: &mut Vec<String>) {
                 .into()
         });
     }
+}
+
+/// An edge from every root to each of `targets`, of the kind the SBOM states for the target
+/// (normal when it states none). False when there is nothing to link.
+fn link_roots(
+    g: &mut Graph,
+    seen: &mut HashSet<(usize, usize, DepKind)>,
+    targets: &[usize],
+) -> bool {
+    if targets.is_empty() {
+        return false;
+    }
+    for r in g.roots.clone() {
+        for &p in targets {
+            let k = g.packages[p].stated_kind.unwrap_or(DepKind::Normal);
+            add_edge(g, seen, r, p, k);
+        }
+    }
+    true
 }
 
 /// Where an id points.
