@@ -723,13 +723,19 @@ fn an_sbom_from_cyclonedx_py_reads_trove_classifiers_as_the_ids_they_restate() {
         package(&facts, "urllib3")["path"],
         "sbom-demo -> requests -> urllib3"
     );
-    // pip and setuptools are in the environment the SBOM lists, but nothing needs them.
+    // pip and setuptools are in the environment the SBOM lists, but nothing needs them: left
+    // out, and said so.
     assert!(
         facts["packages"]
             .as_array()
             .unwrap()
             .iter()
             .all(|p| p["name"] != "pip")
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("sbom-unreached") && stderr.contains("pip 23.2.1"),
+        "{stderr}"
     );
 }
 

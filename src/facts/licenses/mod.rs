@@ -105,6 +105,41 @@ pub fn produce(
         }
     };
     let reaches = graph::reach(&graph);
+    // An SBOM may list packages its roots never reach (a whole virtualenv, say): they are not
+    // part of the release, but a reviewer is told which were left out rather than left guessing.
+    if let Some((file, _)) = &from_sbom {
+        let unreached: Vec<String> = graph
+            .packages
+            .iter()
+            .zip(&reaches)
+            .filter(|(_, r)| r.is_none())
+            .map(|(p, _)| format!("{} {}", p.name, p.version))
+            .collect();
+        if !unreached.is_empty() {
+            let shown_names = unreached
+                .iter()
+                .take(10)
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(", ");
+            let more = unreached.len().saturating_sub(10);
+            diags.push(
+                Diagnostic::warning(
+                    "sbom-unreached",
+                    format!(
+                        "{} package{} of the SBOM {} reached from its root and {} left out of the license facts: {shown_names}{}",
+                        unreached.len(),
+                        if unreached.len() == 1 { "" } else { "s" },
+                        if unreached.len() == 1 { "is not" } else { "are not" },
+                        if unreached.len() == 1 { "is" } else { "are" },
+                        if more > 0 { format!(" and {more} more") } else { String::new() }
+                    ),
+                )
+                .at(Span::new(*file, 0..1), "this SBOM")
+                .help("if they ship, the SBOM lacks the relationships that say so: regenerate it with dependencies"),
+            );
+        }
+    }
     let mut used = vec![false; clarifications.len()];
     let mut rows: Vec<(String, String, J)> = Vec::new();
     for (i, (pkg, reach)) in graph.packages.iter().zip(&reaches).enumerate() {
