@@ -13,23 +13,9 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-const NOW: &str = "2026-11-27T12:00:00Z";
+mod common;
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn gate_in(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_gate"))
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        // The `cargo metadata` cache lives in the workspace's own target folder unless
-        // CARGO_TARGET_DIR says otherwise; the cache test looks in the workspace.
-        .env_remove("CARGO_TARGET_DIR")
-        .args(args)
-        .output()
-        .unwrap()
-}
+use common::{NOW, gate_in, root};
 
 fn gate(args: &[&str]) -> Output {
     gate_in(&root(), args)

@@ -9,23 +9,12 @@
 )]
 
 use serde_json::Value;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::Path;
+use std::process::Output;
 
-const NOW: &str = "2026-11-27T12:00:00Z";
+mod common;
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn gate_in(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_gate"))
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .args(args)
-        .output()
-        .unwrap()
-}
+use common::{NOW, gate_in, root};
 
 fn source_facts_in(dir: &Path, paths: &[&str]) -> (Output, Value) {
     let mut args = vec!["facts", "--now", NOW];

@@ -985,6 +985,21 @@ impl<'a> Scanner<'a> {
 
     // --- declarations ---
 
+    /// A `static` (plain or in an `extern` block): declared with its type as written.
+    fn declare_static(&mut self, ident: &syn::Ident, attrs: &[syn::Attribute], ty: &syn::Type) {
+        let name = ident_name(ident);
+        let a = self.read_attrs(attrs, true);
+        let mut d = self.declare(
+            ItemKind::Static,
+            self.path(&name),
+            name,
+            loc(ident.span()),
+            &a,
+        );
+        d.ty = Some(self.type_text(ty).0);
+        self.facts.declared.push(d);
+    }
+
     fn declare(
         &mut self,
         kind: ItemKind,
@@ -1544,32 +1559,12 @@ impl<'ast> Visit<'ast> for Scanner<'_> {
     }
 
     fn visit_item_static(&mut self, s: &'ast syn::ItemStatic) {
-        let name = ident_name(&s.ident);
-        let a = self.read_attrs(&s.attrs, true);
-        let mut d = self.declare(
-            ItemKind::Static,
-            self.path(&name),
-            name,
-            loc(s.ident.span()),
-            &a,
-        );
-        d.ty = Some(self.type_text(&s.ty).0);
-        self.facts.declared.push(d);
+        self.declare_static(&s.ident, &s.attrs, &s.ty);
         visit::visit_item_static(self, s);
     }
 
     fn visit_foreign_item_static(&mut self, s: &'ast syn::ForeignItemStatic) {
-        let name = ident_name(&s.ident);
-        let a = self.read_attrs(&s.attrs, true);
-        let mut d = self.declare(
-            ItemKind::Static,
-            self.path(&name),
-            name,
-            loc(s.ident.span()),
-            &a,
-        );
-        d.ty = Some(self.type_text(&s.ty).0);
-        self.facts.declared.push(d);
+        self.declare_static(&s.ident, &s.attrs, &s.ty);
         visit::visit_foreign_item_static(self, s);
     }
 
