@@ -85,7 +85,7 @@ impl Diagnostic {
 /// A diagnostic bound to its source text, in the shape miette renders.
 struct Rendered {
     diag: Diagnostic,
-    source: Option<NamedSource<String>>,
+    source: Option<NamedSource<Text>>,
     labels: Vec<LabeledSpan>,
     related: Vec<Rendered>,
 }
@@ -148,10 +148,41 @@ impl miette::Diagnostic for Rendered {
     }
 }
 
-fn named_source(sources: &SourceMap, span: Span) -> Option<NamedSource<String>> {
-    sources
-        .get(span.file)
-        .map(|f| NamedSource::new(f.name.clone(), f.text.to_string()))
+fn named_source(sources: &SourceMap, span: Span) -> Option<NamedSource<Text>> {
+    sources.get(span.file).map(|f| {
+        NamedSource::new(
+            f.name.clone(),
+            Text {
+                text: f.text.to_string(),
+                first_line: f.first_line,
+            },
+        )
+    })
+}
+
+/// A source's text for miette, numbered from its first line (an excerpt of a streamed file
+/// starts deep inside it).
+struct Text {
+    text: String,
+    first_line: usize,
+}
+
+impl miette::SourceCode for Text {
+    fn read_span<'a>(
+        &'a self,
+        span: &miette::SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
+        let inner = self.text.read_span(span, before, after)?;
+        Ok(Box::new(miette::MietteSpanContents::new(
+            inner.data(),
+            *inner.span(),
+            inner.line() + self.first_line - 1,
+            inner.column(),
+            inner.line_count(),
+        )))
+    }
 }
 
 fn labeled(label: &Label, primary: bool) -> LabeledSpan {

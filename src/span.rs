@@ -46,6 +46,9 @@ pub struct SourceFile {
     pub text: Arc<str>,
     /// Byte offsets of the line starts, for line and column lookups.
     line_starts: Vec<u32>,
+    /// The line number of the text's first line: 1, except for an excerpt of a file too large
+    /// to keep (a streamed results file), where it is the line the excerpt starts at.
+    pub first_line: usize,
 }
 
 impl SourceFile {
@@ -62,6 +65,16 @@ impl SourceFile {
             name: name.into(),
             text,
             line_starts,
+            first_line: 1,
+        }
+    }
+
+    /// Lines of a larger file, starting at line `first_line`: how an error in a streamed
+    /// multi-gigabyte file is located without keeping the file.
+    pub fn excerpt(name: impl Into<String>, text: impl Into<Arc<str>>, first_line: usize) -> SourceFile {
+        SourceFile {
+            first_line: first_line.max(1),
+            ..SourceFile::new(name, text)
         }
     }
 
@@ -80,7 +93,7 @@ impl SourceFile {
             .text
             .get(start..offset)
             .map_or(offset - start, |s| s.chars().count());
-        (line + 1, column + 1)
+        (line + self.first_line, column + 1)
     }
 
     pub fn slice(&self, span: Span) -> &str {
@@ -91,7 +104,7 @@ impl SourceFile {
     pub fn offset(&self, line: usize, column: usize) -> usize {
         let start = self
             .line_starts
-            .get(line.saturating_sub(1))
+            .get(line.saturating_sub(self.first_line))
             .map_or(self.text.len(), |s| *s as usize);
         let rest = self.text.get(start..).unwrap_or("");
         start

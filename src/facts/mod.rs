@@ -5,6 +5,7 @@ pub mod clock;
 pub mod json;
 pub mod licenses;
 pub mod pointer;
+pub mod results;
 pub mod source;
 
 use crate::diag::{Diagnostic, Severity, io_reason};
