@@ -288,13 +288,57 @@ const ENDPOINT: &[Field] = &[
 
 const WINDOW: &[Field] = &[
     f("start", T::DateTime, "start of the window"),
+    f("length", T::Duration, "length of the window (`[load] window`, 30s by default)"),
     f("rate", T::Number, "requests per second in the window"),
-    f("error_rate", T::Percent, "failed / total in the window"),
-    f("p99", T::Duration, "99th percentile latency in the window"),
+    f("requests", T::Number, "requests that ended in the window"),
+    opt(
+        "error_rate",
+        T::Percent,
+        "failed / total in the window; none when the window saw no request",
+    ),
+    opt(
+        "p99",
+        T::Duration,
+        "99th percentile latency in the window; none when the window saw no request",
+    ),
+    f(
+        "latency",
+        T::Record(LATENCY),
+        "latency percentiles in the window (absent when the window saw no request)",
+    ),
+];
+
+const THRESHOLD: &[Field] = &[
+    f(
+        "metric",
+        T::Str,
+        "the metric the threshold is on, e.g. `http_req_duration{name:checkout}`",
+    ),
+    f("expression", T::Str, "the threshold as written, e.g. `p(95)<500`"),
+    f("passed", T::Bool, "the tool judged it met"),
+];
+
+const LOAD_SOURCE: &[Field] = &[
+    f("tool", T::Str, "the load tool"),
+    f("file", T::Str, "the results file"),
+    f(
+        "format",
+        T::Str,
+        "which of the tool's output forms, e.g. `summary-export`, `ndjson`, `jtl-csv`",
+    ),
+    f("samples", T::Number, "latency samples read from it"),
+    opt("started", T::DateTime, "when its test started"),
+    opt("duration", T::Duration, "how long its test ran"),
+    f("requests", T::Record(LOAD_REQUESTS), "its request counts"),
+    f("latency", T::Record(LATENCY), "its latency percentiles"),
 ];
 
 const LOAD: &[Field] = &[
-    f("tool", T::Str, "the load tool that produced the results"),
+    f(
+        "tool",
+        T::Str,
+        "the load tool that produced the results (tools joined by `+` when several did)",
+    ),
     f("duration", T::Duration, "how long the test ran"),
     f(
         "model",
@@ -304,7 +348,11 @@ const LOAD: &[Field] = &[
     opt("target_rate", T::Number, "requests per second asked for"),
     f("achieved_rate", T::Number, "requests per second achieved"),
     f("requests", T::Record(LOAD_REQUESTS), "request counts"),
-    f("latency", T::Record(LATENCY), "latency percentiles"),
+    f(
+        "latency",
+        T::Record(LATENCY),
+        "latency percentiles; from merged histograms when several raw streams were read, never averaged",
+    ),
     opt(
         "co_corrected",
         T::Bool,
@@ -316,6 +364,22 @@ const LOAD: &[Field] = &[
         "per-endpoint results",
     ),
     f("windows", T::List(&T::Record(WINDOW)), "fixed time windows"),
+    f(
+        "thresholds",
+        T::List(&T::Record(THRESHOLD)),
+        "pass/fail criteria the results file carries (k6 thresholds), with the tool's result",
+    ),
+    f(
+        "samples",
+        T::Number,
+        "latency samples behind the percentiles",
+    ),
+    opt("started", T::DateTime, "when the test started"),
+    f(
+        "sources",
+        T::List(&T::Record(LOAD_SOURCE)),
+        "each results file read, with its own counts and percentiles",
+    ),
 ];
 
 const SECURITY_FINDING: &[Field] = &[

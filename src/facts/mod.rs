@@ -3,9 +3,12 @@
 
 pub mod clock;
 pub mod json;
+pub mod junit;
 pub mod licenses;
+pub mod load;
 pub mod pointer;
 pub mod results;
+pub mod security;
 pub mod source;
 
 use crate::diag::{Diagnostic, Severity, io_reason};
