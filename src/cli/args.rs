@@ -120,6 +120,39 @@ pub struct Sources {
     /// Scan these Rust sources for regulated data (over the plan's `[source] paths`).
     #[arg(long = "source", value_name = "PATH", help_heading = "Regulated data")]
     pub source_paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub results: ResultArgs,
+}
+
+/// Results files of the staging run, over the plan's `[load]`, `[security]` and `[tests]`: the
+/// files given here for a namespace replace the plan's files for it.
+#[derive(clap::Args, Debug, Clone, Default)]
+#[command(next_help_heading = "Staging results")]
+pub struct ResultArgs {
+    /// A load-test results file or glob: k6 (summary export, handleSummary JSON or `--out json`
+    /// NDJSON), JMeter JTL CSV, Locust, Artillery, vegeta or oha, told apart by content; or
+    /// `TOOL=FILE` to say which tool wrote it.
+    #[arg(long = "load", value_name = "[TOOL=]FILE")]
+    pub load: Vec<String>,
+    /// A SARIF 2.1.0 file or glob, from any analyzer.
+    #[arg(long, value_name = "FILE")]
+    pub sarif: Vec<PathBuf>,
+    /// An OWASP ZAP JSON report.
+    #[arg(long, value_name = "FILE")]
+    pub zap: Vec<PathBuf>,
+    /// A `cargo audit --json` report.
+    #[arg(long, value_name = "FILE")]
+    pub cargo_audit: Vec<PathBuf>,
+    /// An `npm audit --json` report (npm 7 or later).
+    #[arg(long, value_name = "FILE")]
+    pub npm_audit: Vec<PathBuf>,
+    /// A Trivy JSON report (SchemaVersion 2).
+    #[arg(long, value_name = "FILE")]
+    pub trivy: Vec<PathBuf>,
+    /// JUnit XML results of one kind of suite: `regression=target/nextest/ci/junit.xml`,
+    /// `e2e='results/e2e/*.xml'`.
+    #[arg(long, value_name = "KIND=GLOB")]
+    pub junit: Vec<String>,
 }
 
 /// The `licenses` producer's inputs and options, over the plan's `[licenses]`.

@@ -20,6 +20,24 @@ pub struct Collected {
     pub errors: Vec<Diagnostic>,
 }
 
+/// Runs one producer: its namespace, or the errors that say why there is none.
+fn run(
+    name: &str,
+    attempted: &mut std::collections::BTreeSet<String>,
+    facts: &mut Facts,
+    errors: &mut Vec<Diagnostic>,
+    produce: impl FnOnce() -> Result<(Namespace, Vec<Diagnostic>), Vec<Diagnostic>>,
+) {
+    attempted.insert(name.into());
+    match produce() {
+        Ok((ns, mut notes)) => {
+            facts.insert(name, ns);
+            errors.append(&mut notes);
+        }
+        Err(mut d) => errors.append(&mut d),
+    }
+}
+
 pub fn collect(
     args: &Sources,
     replay: Option<&Path>,
@@ -124,6 +142,27 @@ pub fn collect(
                 Some(c)
             }
         };
+        let results = super::results::configs(
+            &args.results,
+            plan.as_ref(),
+            &mut errors,
+        );
+        if let Some(mut config) = results.load.filter(|_| !mounted("load")) {
+            config.progress = progress::bytes("reading load results");
+            run("load", &mut attempted, &mut facts, &mut errors, || {
+                facts::load::produce(&config, sources)
+            });
+        }
+        if let Some(config) = results.security.filter(|_| !mounted("security")) {
+            run("security", &mut attempted, &mut facts, &mut errors, || {
+                facts::security::produce(&config, sources)
+            });
+        }
+        if let Some(config) = results.tests.filter(|_| !mounted("tests")) {
+            run("tests", &mut attempted, &mut facts, &mut errors, || {
+                facts::junit::produce(&config, sources)
+            });
+        }
         if let Some(mut config) = source_config.filter(|_| !mounted("source")) {
             config.progress = progress::bar("scanning Rust source");
             attempted.insert("source".into());

@@ -4,6 +4,7 @@
 mod args;
 mod collect;
 mod progress;
+mod results;
 
 use args::{
     CheckArgs, Cli, Color, Command, ExplainArgs, FactsArgs, Format, InventoryArgs, InventoryFormat,

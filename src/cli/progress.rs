@@ -14,12 +14,41 @@ pub fn silence() {
     SILENT.store(true, Ordering::Relaxed);
 }
 
+fn quiet() -> bool {
+    SILENT.load(Ordering::Relaxed)
+        || std::env::var_os("CI").is_some_and(|v| !v.is_empty())
+        || !std::io::stderr().is_terminal()
+}
+
+/// A progress callback in bytes (long reads of results files), or `None` where progress must
+/// stay quiet.
+pub fn bytes(what: &'static str) -> Option<gate::facts::load::Progress> {
+    if quiet() {
+        return None;
+    }
+    let last: Mutex<Option<Instant>> = Mutex::new(None);
+    Some(std::sync::Arc::new(move |done: u64, total: u64| {
+        let Ok(mut last) = last.lock() else { return };
+        let now = Instant::now();
+        let finished = done >= total;
+        if !finished && last.is_some_and(|t| now - t < Duration::from_millis(100)) {
+            return;
+        }
+        *last = Some(now);
+        let mib = |b: u64| b as f64 / (1024.0 * 1024.0);
+        let mut err = std::io::stderr().lock();
+        let _ = if finished {
+            write!(err, "\r\x1b[2K")
+        } else {
+            write!(err, "\r{what}: {:.0}/{:.0} MiB", mib(done), mib(total))
+        };
+        let _ = err.flush();
+    }))
+}
+
 /// A progress callback for `what`, or `None` where progress must stay quiet.
 pub fn bar(what: &'static str) -> Option<gate::facts::source::Progress> {
-    let quiet = SILENT.load(Ordering::Relaxed)
-        || std::env::var_os("CI").is_some_and(|v| !v.is_empty())
-        || !std::io::stderr().is_terminal();
-    if quiet {
+    if quiet() {
         return None;
     }
     let last: Mutex<Option<Instant>> = Mutex::new(None);

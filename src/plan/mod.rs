@@ -1,8 +1,10 @@
 //! The plan file (`gate.toml`): which producers run on which inputs. This version reads the
-//! policy, the time zone, hand-made fact documents, `[licenses]` and `[source]`; any producer section it
-//! does not run yet is an error rather than a silently skipped step.
+//! policy, the time zone, hand-made fact documents, `[licenses]`, `[source]`, `[load]`,
+//! `[security]` and `[tests]`; any producer section it does not run yet is an error rather than a
+//! silently skipped step.
 
 pub mod licenses;
+pub mod results;
 pub mod source;
 
 use crate::diag::{Diagnostic, suggestion};
@@ -22,6 +24,12 @@ pub struct Plan {
     pub licenses: Option<crate::facts::licenses::Config>,
     /// `[source]`: regulated data in Rust source.
     pub source: Option<crate::facts::source::Config>,
+    /// `[load]`: load-test results.
+    pub load: Option<crate::facts::load::Config>,
+    /// `[security]`: security scan results.
+    pub security: Option<crate::facts::security::Config>,
+    /// `[tests]`: JUnit results, by kind of suite.
+    pub tests: Option<crate::facts::junit::Config>,
 }
 
 const KEYS: &[&str] = &["policy", "timezone", "facts"];
@@ -82,6 +90,9 @@ pub fn load(path: &Path, sources: &mut SourceMap) -> Result<Plan, Vec<Diagnostic
         facts: Vec::new(),
         licenses: None,
         source: None,
+        load: None,
+        security: None,
+        tests: None,
     };
     let mut diags = Vec::new();
     let string =
@@ -134,6 +145,18 @@ pub fn load(path: &Path, sources: &mut SourceMap) -> Result<Plan, Vec<Diagnostic
             }
             "source" => {
                 plan.source = source::section(value.get_ref(), kspan, &join, &span, &mut diags);
+            }
+            "load" => {
+                plan.load =
+                    results::load_section(value.get_ref(), kspan, &join, &span, &mut diags);
+            }
+            "security" => {
+                plan.security =
+                    results::security_section(value.get_ref(), kspan, &join, &span, &mut diags);
+            }
+            "tests" => {
+                plan.tests =
+                    results::tests_section(value.get_ref(), kspan, &join, &span, &mut diags);
             }
             _ if PRODUCERS.contains(&k) => diags.push(
                 Diagnostic::error(
