@@ -400,6 +400,29 @@ const SECURITY_FINDING: &[Field] = &[
     opt("package", T::Str, "affected package"),
     opt("fixed_in", T::Str, "version with the fix"),
     opt("justification", T::Str, "why it is suppressed"),
+    opt(
+        "rule_name",
+        T::Str,
+        "the rule's readable name, when the scanner gives one besides its id",
+    ),
+    opt("column", T::Number, "1-based column of `line`, as the scanner counts"),
+    opt("end_line", T::Number, "last line of the finding's region"),
+    opt(
+        "score",
+        T::Number,
+        "CVSS base score (0–10) behind the severity: given by the scanner or computed from its CVSS 3 vector",
+    ),
+    opt("installed", T::Str, "installed version of `package`"),
+    opt(
+        "confidence",
+        T::Str,
+        "the scanner's confidence (ZAP: `false positive`, `low`, `medium`, `high`, `confirmed`)",
+    ),
+    opt(
+        "instances",
+        T::Number,
+        "places the finding was seen (ZAP: its instances; `url` is the first)",
+    ),
 ];
 
 const SECURITY_COUNTS: &[Field] = &[
@@ -415,6 +438,13 @@ const SCAN: &[Field] = &[
     opt("version", T::Str, "its version"),
     opt("started", T::DateTime, "when the scan started"),
     f("completed", T::Bool, "the tool reported success"),
+    opt("file", T::Str, "the results file the scan was read from"),
+    opt(
+        "format",
+        T::Enum(&["sarif", "zap", "cargo-audit", "npm-audit", "trivy"]),
+        "the results format",
+    ),
+    opt("findings", T::Number, "findings of this scan, suppressed ones included"),
 ];
 
 const SECURITY: &[Field] = &[
@@ -434,14 +464,16 @@ const SECURITY: &[Field] = &[
 const TEST_STATUS: &[&str] = &["passed", "failed", "skipped", "error"];
 
 const SUITE: &[Field] = &[
-    f("name", T::Str, "suite name"),
+    f("name", T::Str, "suite name (`<testsuite name>`; a nested suite is `parent/child`)"),
     f("kind", T::Str, "regression, e2e, uat, … from the plan"),
-    f("total", T::Number, "test cases"),
-    f("passed", T::Number, "passed"),
-    f("failed", T::Number, "failed"),
+    f("total", T::Number, "test cases (a retried test counts once)"),
+    f("passed", T::Number, "passed, flaky ones included"),
+    f("failed", T::Number, "failed (status `failed`; errors are counted in `errors`)"),
+    f("errors", T::Number, "ended in an error rather than a failed assertion (status `error`)"),
     f("skipped", T::Number, "skipped"),
     f("flaky", T::Number, "passed only on retry"),
-    f("duration", T::Duration, "wall time"),
+    f("duration", T::Duration, "wall time: the suite's `time`, else the sum of its cases"),
+    f("file", T::Str, "the JUnit file it was read from"),
 ];
 
 const CASE: &[Field] = &[
@@ -450,17 +482,22 @@ const CASE: &[Field] = &[
     f("name", T::Str, "test name"),
     f("status", T::Enum(TEST_STATUS), "outcome"),
     f("flaky", T::Bool, "failed, then passed on a retry"),
-    f("duration", T::Duration, "how long it ran"),
-    opt("message", T::Str, "failure message"),
+    f("attempts", T::Number, "how many times it ran (1 unless retried)"),
+    f("duration", T::Duration, "how long it ran, all attempts together"),
+    opt("message", T::Str, "failure, error or skip message (of the last failed attempt for a flaky test)"),
+    opt("classname", T::Str, "the JUnit `classname`"),
+    opt("file", T::Str, "the test's source file, when the JUnit file says (`file` attribute)"),
+    opt("line", T::Number, "its line, when the JUnit file says (`line` attribute)"),
 ];
 
 const TESTS: &[Field] = &[
-    f("total", T::Number, "test cases"),
-    f("passed", T::Number, "passed"),
-    f("failed", T::Number, "failed"),
+    f("total", T::Number, "test cases (a retried test counts once)"),
+    f("passed", T::Number, "passed, flaky ones included"),
+    f("failed", T::Number, "failed (status `failed`; errors are counted in `errors`)"),
+    f("errors", T::Number, "ended in an error rather than a failed assertion (status `error`)"),
     f("skipped", T::Number, "skipped"),
     f("flaky", T::Number, "passed only on retry"),
-    f("duration", T::Duration, "total wall time"),
+    f("duration", T::Duration, "total wall time: each JUnit file's `time`, added up"),
     f("suites", T::List(&T::Record(SUITE)), "each suite"),
     f("cases", T::List(&T::Record(CASE)), "each test case"),
 ];

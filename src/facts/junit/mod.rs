@@ -1,11 +1,28 @@
 //! The `tests` producer: regression, end-to-end and acceptance test results as JUnit XML (nextest,
 //! Surefire/Failsafe, pytest, jest-junit, gotestsum), normalised into facts.md's `tests`
 //! namespace.
+//!
+//! `xml` reads one file into suites and test cases (every problem located by byte offset),
+//! `retries` joins each test's runs into one case (flaky, failed, attempts), and this module
+//! reads the files, counts, and makes the namespace: `/cases/N` is located at that case's
+//! `<testcase>` in its JUnit file, `/suites/N` at its `<testsuite>`.
+//!
+//! Counts: `total` = `passed` + `failed` + `errors` + `skipped`, a retried test counted once;
+//! `passed` includes the flaky ones. Durations: a case's is all its attempts together; a suite's
+//! is its `time`, else the sum of its cases; the namespace's is each file's root `time` (else its
+//! top-level suites'), added up.
 
-use super::Namespace;
-use super::results::Named;
+pub mod retries;
+pub mod xml;
+
+use super::results::{self, Named, Problem};
+use super::{Namespace, Origin, json};
 use crate::diag::Diagnostic;
 use crate::span::SourceMap;
+use crate::value::duration_json;
+use retries::Status;
+use rust_decimal::Decimal;
+use serde_json::json;
 
 /// The validated `[tests]` configuration: for each kind of suite (`regression`, `e2e`, `uat`, …
 /// — the plan's keys), the JUnit files or globs that hold its results.
@@ -14,14 +31,222 @@ pub struct Config {
     pub suites: Vec<(String, Named)>,
 }
 
+/// Counts of one suite, or of all.
+#[derive(Clone, Copy, Debug, Default)]
+struct Counts {
+    total: usize,
+    passed: usize,
+    failed: usize,
+    errors: usize,
+    skipped: usize,
+    flaky: usize,
+}
+
+impl Counts {
+    fn add(&mut self, c: &retries::Case) {
+        self.total += 1;
+        match c.status {
+            Status::Passed => self.passed += 1,
+            Status::Failed => self.failed += 1,
+            Status::Error => self.errors += 1,
+            Status::Skipped => self.skipped += 1,
+        }
+        if c.flaky {
+            self.flaky += 1;
+        }
+    }
+
+    fn merge(&mut self, o: &Counts) {
+        self.total += o.total;
+        self.passed += o.passed;
+        self.failed += o.failed;
+        self.errors += o.errors;
+        self.skipped += o.skipped;
+        self.flaky += o.flaky;
+    }
+}
+
+const NS_PER_SECOND: i64 = 1_000_000_000;
+
+/// Seconds as a duration's exact JSON form.
+fn duration(seconds: Decimal) -> String {
+    duration_json(
+        seconds
+            .checked_mul(Decimal::from(NS_PER_SECOND))
+            .unwrap_or(Decimal::MAX),
+    )
+}
+
 /// Runs the producer: reads every JUnit file and makes the `tests` namespace.
 pub fn produce(
     config: &Config,
     sources: &mut SourceMap,
 ) -> Result<(Namespace, Vec<Diagnostic>), Vec<Diagnostic>> {
-    let _ = (config, sources);
-    Err(vec![Diagnostic::error(
-        "internal",
-        "the `tests` producer is being built",
-    )])
+    if config.suites.is_empty() {
+        return Err(vec![
+            Diagnostic::error("junit-none", "no test results were named").help(
+                "name JUnit files by kind of suite: `regression = \"results/junit/*.xml\"` under `[tests]` in the plan, or `--junit regression=PATH`",
+            ),
+        ]);
+    }
+    let mut errors = Vec::new();
+    let mut suites_json = Vec::new();
+    let mut cases_json = Vec::new();
+    let mut inputs: Vec<(String, String)> = Vec::new();
+    let mut all = Counts::default();
+    let mut total_seconds = Decimal::ZERO;
+    let mut files_read: Vec<String> = Vec::new();
+    for (kind, named) in &config.suites {
+        let what = format!("the `{kind}` test results");
+        let (files, missing) = results::expand_all(std::slice::from_ref(named), &what);
+        errors.extend(missing);
+        for f in files {
+            let input = match results::read(&f.path, &what, f.at, sources) {
+                Ok(i) => i,
+                Err(d) => {
+                    errors.push(d);
+                    continue;
+                }
+            };
+            let report = match xml::parse(&input.text) {
+                Ok(r) => r,
+                Err(problems) => {
+                    errors.extend(
+                        problems
+                            .into_iter()
+                            .map(|(code, p)| results::located(code, &what, &input, p)),
+                    );
+                    continue;
+                }
+            };
+            if report.cases() == 0 {
+                errors.push(results::located(
+                    "junit-empty",
+                    &what,
+                    &input,
+                    Problem::at_offset(report.root, "no test cases: the suite did not run")
+                        .help("an empty suite is evidence of nothing: check the step that runs the tests and writes this file"),
+                ));
+                continue;
+            }
+            files_read.push(input.shown.clone());
+            let file = sources.get(input.file);
+            let place = |offset: usize| {
+                let (line, column) = file.map_or_else(
+                    || xml::line_col(&input.text, offset),
+                    |f| f.line_col(offset),
+                );
+                format!("{}:{line}:{column}", input.shown)
+            };
+            let mut file_seconds = Decimal::ZERO;
+            for suite in report.suites {
+                if suite.cases.is_empty() && suite.parent {
+                    // A suite that only holds other suites: they are listed themselves.
+                    if suite.top {
+                        file_seconds += suite.time.unwrap_or(Decimal::ZERO);
+                    }
+                    continue;
+                }
+                let cases = retries::join(suite.cases);
+                let name = if suite.name.is_empty() {
+                    input.shown.clone()
+                } else {
+                    suite.name.clone()
+                };
+                let mut counts = Counts::default();
+                let mut case_seconds = Decimal::ZERO;
+                for c in &cases {
+                    counts.add(c);
+                    case_seconds += c.seconds;
+                    inputs.push((format!("/cases/{}", cases_json.len()), place(c.offset)));
+                    cases_json.push(json!({
+                        "suite": name,
+                        "kind": kind,
+                        "name": c.name,
+                        "classname": c.classname,
+                        "file": c.file,
+                        "line": c.line,
+                        "status": c.status.name(),
+                        "flaky": c.flaky,
+                        "attempts": c.attempts,
+                        "duration": duration(c.seconds),
+                        "message": c.message,
+                    }));
+                }
+                let seconds = suite.time.unwrap_or(case_seconds);
+                if suite.top {
+                    file_seconds += seconds;
+                }
+                inputs.push((
+                    format!("/suites/{}", suites_json.len()),
+                    place(suite.offset),
+                ));
+                suites_json.push(json!({
+                    "name": name,
+                    "kind": kind,
+                    "file": input.shown,
+                    "total": counts.total,
+                    "passed": counts.passed,
+                    "failed": counts.failed,
+                    "errors": counts.errors,
+                    "skipped": counts.skipped,
+                    "flaky": counts.flaky,
+                    "duration": duration(seconds),
+                }));
+                all.merge(&counts);
+            }
+            total_seconds += report.time.unwrap_or(file_seconds);
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let doc = json!({
+        "total": all.total,
+        "passed": all.passed,
+        "failed": all.failed,
+        "errors": all.errors,
+        "skipped": all.skipped,
+        "flaky": all.flaky,
+        "duration": duration(total_seconds),
+        "suites": suites_json,
+        "cases": cases_json,
+    });
+    let Some(schema) = crate::schema::namespace("tests") else {
+        return Err(vec![Diagnostic::error(
+            "internal",
+            "gate has no `tests` schema",
+        )]);
+    };
+    let value = json::typed_namespace(&doc, schema).map_err(|(errors, _)| {
+        errors
+            .into_iter()
+            .map(|e| {
+                Diagnostic::error(
+                    "internal",
+                    format!(
+                        "gate built `tests{}` wrongly: {} (please report this)",
+                        e.pointer, e.message
+                    ),
+                )
+            })
+            .collect::<Vec<_>>()
+    })?;
+    Ok((
+        Namespace {
+            value,
+            origin: Origin::Producer {
+                what: format!(
+                    "the tests producer, from {}",
+                    files_read
+                        .iter()
+                        .map(|f| format!("`{f}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+                inputs: std::sync::Arc::new(inputs),
+            },
+        },
+        Vec::new(),
+    ))
 }

@@ -174,10 +174,13 @@ pub fn window_json(w: &Window) -> J {
         m.insert("rate".into(), rate_json(w.requests.total as f64 / secs));
     }
     m.insert("requests".into(), json!(w.requests.total));
-    put(&mut m, "error_rate", w.requests.error_rate().map(ratio_json));
-    if let Some(p) = w.latency.p99 {
-        m.insert("p99".into(), duration_json(p));
-    }
+    // Optional fields: `null` (read as `none`) when the window saw no request, so a policy can
+    // say `w.p99 == none or w.p99 < 300ms`.
+    m.insert(
+        "error_rate".into(),
+        w.requests.error_rate().map_or(J::Null, ratio_json),
+    );
+    m.insert("p99".into(), w.latency.p99.map_or(J::Null, duration_json));
     m.insert("latency".into(), latency_json(&w.latency));
     J::Object(m)
 }

@@ -1,0 +1,356 @@
+//! JMeter's CSV results (JTL, `jmeter -n -l results.jtl` with the default
+//! `jmeter.save.saveservice.output_format=csv`), read by header name: only `elapsed` is required;
+//! `timeStamp` (epoch milliseconds, the default `timestamp_format=ms`), `label`, `success`,
+//! `responseCode` and `responseMessage` are used when present.
+//!
+//! Rows without a double quote are split by hand on the delimiter (the common case, and the
+//! fast one); a row with quotes — which may span lines — goes through the `csv` crate.
+
+use super::record::Recorder;
+use super::stream::{self, Block, Found};
+
+pub const FORMAT: &str = "jtl-csv";
+pub const WHAT: &str = "the JMeter results";
+
+const TS: usize = 0;
+const ELAPSED: usize = 1;
+const LABEL: usize = 2;
+const CODE: usize = 3;
+const MESSAGE: usize = 4;
+const SUCCESS: usize = 5;
+const ROLES: usize = 6;
+const NONE: u8 = u8::MAX;
+const NAMES: [&str; ROLES] = [
+    "timeStamp",
+    "elapsed",
+    "label",
+    "responseCode",
+    "responseMessage",
+    "success",
+];
+
+/// The layout a JTL's header gives.
+#[derive(Clone, Debug)]
+pub struct Jtl {
+    delim: u8,
+    ncols: usize,
+    role_of: Vec<u8>,
+    has: [bool; ROLES],
+}
+
+fn split(line: &[u8], d: u8) -> Vec<String> {
+    line.split(|b| *b == d)
+        .map(|f| String::from_utf8_lossy(f).trim().trim_matches('"').to_string())
+        .collect()
+}
+
+/// Whether a first line looks like a JTL header.
+pub fn is_header(line: &[u8]) -> bool {
+    [b',', b'\t', b';', b'|'].into_iter().any(|d| {
+        let names = split(line, d);
+        names.iter().any(|n| n == "elapsed")
+            && names.iter().any(|n| n == "timeStamp" || n == "label")
+    })
+}
+
+impl Jtl {
+    /// Reads the header line (without its line end). An error names the header.
+    pub fn header(line: &[u8]) -> Result<Jtl, Found> {
+        let line = line.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(line);
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        for d in [b',', b'\t', b';', b'|'] {
+            let names = split(line, d);
+            if !names.iter().any(|n| n == "elapsed") {
+                continue;
+            }
+            let mut role_of = vec![NONE; names.len()];
+            let mut has = [false; ROLES];
+            for (col, name) in names.iter().enumerate() {
+                if let Some(r) = NAMES.iter().position(|n| n == name)
+                    && !has[r]
+                {
+                    has[r] = true;
+                    if let Some(slot) = role_of.get_mut(col) {
+                        *slot = r as u8;
+                    }
+                }
+            }
+            return Ok(Jtl {
+                delim: d,
+                ncols: names.len(),
+                role_of,
+                has,
+            });
+        }
+        let shown: String = String::from_utf8_lossy(line).chars().take(200).collect();
+        Err(Found::new(
+            "load-field",
+            1,
+            1,
+            line,
+            format!("the header has no `elapsed` column: `{shown}`"),
+        )
+        .help("gate needs each sample's `elapsed` time: keep `jmeter.save.saveservice.time=true` (JMeter's default) and `print_field_names=true`"))
+    }
+
+    /// Whether the file can tell timeouts (it has `responseCode` or `responseMessage`).
+    pub fn marks_timeouts(&self) -> bool {
+        self.has[CODE] || self.has[MESSAGE]
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn row(
+        &self,
+        f: &[&[u8]; ROLES],
+        at: &[usize; ROLES],
+        count: usize,
+        n: u64,
+        line: &[u8],
+        truncated: bool,
+        rec: &mut Recorder,
+        found: &mut Vec<Found>,
+    ) {
+        if truncated && count == self.ncols {
+            // JMeter ends every row with a line end: without one, the last field may be cut.
+            found.push(
+                Found::new(
+                    "results-truncated",
+                    n,
+                    stream::column(line, line.len()),
+                    line,
+                    "the file ends in the middle of a row (its last line has no line end)",
+                )
+                .help("the test or the copy of its results was cut short: rerun it"),
+            );
+            return;
+        }
+        if count != self.ncols {
+            found.push(if truncated && count < self.ncols {
+                Found::new(
+                    "results-truncated",
+                    n,
+                    stream::column(line, line.len()),
+                    line,
+                    format!(
+                        "the file ends in the middle of a row ({count} of {} fields)",
+                        self.ncols
+                    ),
+                )
+                .help("the test or the copy of its results was cut short: rerun it")
+            } else {
+                Found::new(
+                    "load-syntax",
+                    n,
+                    1,
+                    line,
+                    format!("this row has {count} fields; the header has {}", self.ncols),
+                )
+            });
+            return;
+        }
+        let field_error = |role: usize, what: &str| {
+            let v: String = String::from_utf8_lossy(f[role]).chars().take(80).collect();
+            Found::new(
+                "load-field",
+                n,
+                stream::column(line, at[role]),
+                line,
+                format!("`{}` is not {what}: `{v}`", NAMES[role]),
+            )
+        };
+        let Some(ms) = stream::parse_u64(f[ELAPSED]) else {
+            found.push(field_error(ELAPSED, "a whole number of milliseconds"));
+            return;
+        };
+        let ns = ms.saturating_mul(1_000_000);
+        let times = if self.has[TS] {
+            match stream::parse_u64(f[TS]).and_then(|t| i64::try_from(t).ok()) {
+                Some(t) => {
+                    let start = t.saturating_mul(1_000_000);
+                    Some((start, start.saturating_add(i64::try_from(ns).unwrap_or(i64::MAX))))
+                }
+                None => {
+                    found.push(field_error(TS, "milliseconds since the epoch").help(
+                        "gate reads JTL written with `jmeter.save.saveservice.timestamp_format=ms`, JMeter's default",
+                    ));
+                    return;
+                }
+            }
+        } else {
+            None
+        };
+        let failed = if self.has[SUCCESS] {
+            match f[SUCCESS] {
+                b"true" | b"TRUE" | b"True" => false,
+                b"false" | b"FALSE" | b"False" => true,
+                _ => {
+                    found.push(field_error(SUCCESS, "`true` or `false`"));
+                    return;
+                }
+            }
+        } else if self.has[CODE] {
+            !matches!(stream::parse_u64(f[CODE]), Some(200..=399))
+        } else {
+            false
+        };
+        let timeout = failed && {
+            let finder = |hay: &[u8], needle: &[u8]| memchr::memmem::find(hay, needle).is_some();
+            finder(f[MESSAGE], b"timed out")
+                || finder(f[CODE], b"SocketTimeoutException")
+                || finder(f[MESSAGE], b"SocketTimeoutException")
+        };
+        rec.sample(ns, times, f[LABEL], failed, timeout);
+    }
+
+    #[inline]
+    fn put<'a>(&self, col: usize, start: usize, field: &'a [u8], f: &mut [&'a [u8]; ROLES], at: &mut [usize; ROLES]) {
+        if let Some(&r) = self.role_of.get(col)
+            && let (Some(slot), Some(pos)) = (f.get_mut(usize::from(r)), at.get_mut(usize::from(r)))
+        {
+            *slot = field;
+            *pos = start;
+        }
+    }
+}
+
+impl stream::Format for Jtl {
+    fn quoted_lines(&self) -> bool {
+        true
+    }
+
+    fn block(&self, b: &Block, rec: &mut Recorder, found: &mut Vec<Found>) -> u64 {
+        let mut lines = stream::lines(b.data);
+        let mut last_n = 0;
+        let mut record: Vec<u8> = Vec::new();
+        while let Some((n, line, ended)) = lines.next() {
+            last_n = n;
+            if line.is_empty() {
+                continue;
+            }
+            let mut f: [&[u8]; ROLES] = [b""; ROLES];
+            let mut at = [0usize; ROLES];
+            if !(b.has_quote && memchr::memchr(b'"', line).is_some()) {
+                let mut col = 0usize;
+                let mut start = 0usize;
+                for i in memchr::memchr_iter(self.delim, line) {
+                    self.put(col, start, line.get(start..i).unwrap_or_default(), &mut f, &mut at);
+                    col += 1;
+                    start = i + 1;
+                }
+                self.put(col, start, line.get(start..).unwrap_or_default(), &mut f, &mut at);
+                self.row(&f, &at, col + 1, n, line, b.last && !ended, rec, found);
+                continue;
+            }
+            // A quoted record, perhaps over several lines.
+            record.clear();
+            record.extend_from_slice(line);
+            let mut ended = ended;
+            let quotes = |s: &[u8]| memchr::memchr_iter(b'"', s).count();
+            let mut open = quotes(line) % 2 == 1;
+            while open {
+                match lines.next() {
+                    Some((m, more, e)) => {
+                        last_n = m;
+                        ended = e;
+                        record.push(b'\n');
+                        record.extend_from_slice(more);
+                        open ^= quotes(more) % 2 == 1;
+                    }
+                    None => break,
+                }
+            }
+            if open {
+                found.push(
+                    Found::new(
+                        "results-truncated",
+                        n,
+                        1,
+                        line,
+                        "the file ends inside a quoted field",
+                    )
+                    .help("the test or the copy of its results was cut short: rerun it"),
+                );
+                continue;
+            }
+            let mut rdr = csv::ReaderBuilder::new()
+                .has_headers(false)
+                .flexible(true)
+                .delimiter(self.delim)
+                .from_reader(record.as_slice());
+            let mut fields = csv::ByteRecord::new();
+            match rdr.read_byte_record(&mut fields) {
+                Ok(true) => {
+                    for (col, field) in fields.iter().enumerate() {
+                        self.put(col, 0, field, &mut f, &mut at);
+                    }
+                    self.row(&f, &at, fields.len(), n, line, b.last && !ended, rec, found);
+                }
+                _ => found.push(Found::new(
+                    "load-syntax",
+                    n,
+                    1,
+                    line,
+                    "this row is not valid CSV",
+                )),
+            }
+        }
+        last_n
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::panic)]
+    use super::*;
+    use crate::facts::load::record::DEFAULT_WINDOW_NS;
+    use crate::facts::load::stream::Format;
+
+    fn run(header: &str, body: &str) -> (Recorder, Vec<Found>) {
+        let jtl = Jtl::header(header.as_bytes()).unwrap();
+        let mut rec = Recorder::new(0, DEFAULT_WINDOW_NS);
+        let mut found = Vec::new();
+        let block = Block {
+            data: body.as_bytes(),
+            last: true,
+            has_quote: body.contains('"'),
+        };
+        jtl.block(&block, &mut rec, &mut found);
+        (rec, found)
+    }
+
+    #[test]
+    fn quoted_rows_and_failures() {
+        let (rec, found) = run(
+            "timeStamp,elapsed,label,responseCode,responseMessage,success",
+            "1000,10,a,200,OK,true\n2000,20,\"b, with comma\",500,\"line one\nline two\",false\n3000,30,a,Non HTTP response code: java.net.SocketTimeoutException,Read timed out,false\n",
+        );
+        assert!(found.is_empty(), "{found:?}");
+        let r = rec.result("jmeter", "f", FORMAT, true);
+        assert_eq!(r.requests.total, 3);
+        assert_eq!(r.requests.failed, 2);
+        assert_eq!(r.requests.timeouts, Some(1));
+        assert_eq!(r.endpoints.len(), 2);
+        assert_eq!(r.endpoints[1].name, "b, with comma");
+    }
+
+    #[test]
+    fn problems_are_located() {
+        let (_, found) = run("timeStamp,elapsed,label", "1000,x,a\n1000,5\n2000,7,a,b\n3000,1");
+        let got: Vec<(u64, u64, &str)> = found.iter().map(|f| (f.line, f.column, f.code)).collect();
+        assert_eq!(
+            got,
+            vec![
+                (1, 6, "load-field"),
+                (2, 1, "load-syntax"),
+                (3, 1, "load-syntax"),
+                (4, 7, "results-truncated")
+            ]
+        );
+    }
+
+    #[test]
+    fn a_header_without_elapsed_is_named() {
+        let e = Jtl::header(b"timeStamp,label,success").err();
+        assert!(e.is_some_and(|e| e.message.contains("`timeStamp,label,success`")));
+    }
+}
