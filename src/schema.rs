@@ -62,6 +62,8 @@ pub struct Namespace {
     /// How a user gets this namespace produced, for "fact not produced" help.
     pub produced_by: &'static str,
     pub fields: &'static [Field],
+    /// The namespace is a list of such records (`steps`, `approvals`), not one record.
+    pub list: bool,
 }
 
 /// Words that cannot name a `let`, a `for` binding, a quantifier variable or a namespace.
@@ -627,6 +629,242 @@ const CLOCK: &[Field] = &[
     ),
 ];
 
+const STEP: &[Field] = &[
+    f("name", T::Str, "the step's name in the plan"),
+    f(
+        "kind",
+        T::Enum(&["command", "producer"]),
+        "an external command (`run = …`) or one of gate's producers",
+    ),
+    f(
+        "status",
+        T::Enum(&["passed", "failed", "skipped", "timed-out", "interrupted"]),
+        "how it ended: skipped when an earlier step stopped the run, interrupted by Ctrl-C",
+    ),
+    f("duration", T::Duration, "wall time, every attempt included"),
+    opt(
+        "exit_code",
+        T::Number,
+        "the command's exit code; none for a producer, or a command killed by a signal or a timeout",
+    ),
+    f("attempts", T::Number, "how many times it ran (retries + 1 at most)"),
+    opt("started", T::DateTime, "when it started; none when skipped"),
+    opt("log", T::Str, "the file its output was written to"),
+    opt("message", T::Str, "why it failed, in a line"),
+];
+
+const PIPELINE: &[Field] = &[
+    f(
+        "cycle_time",
+        T::Duration,
+        "from the first step's start to the last step's end",
+    ),
+    f("started", T::DateTime, "when the run started"),
+    f("steps", T::Number, "steps in the plan"),
+    f("failed", T::Number, "steps that failed or timed out"),
+    f("interrupted", T::Bool, "the run was stopped by Ctrl-C"),
+];
+
+const CONFIG_DIFFERENCE: &[Field] = &[
+    f("key", T::Str, "the dotted key, e.g. `database.url`"),
+    opt(
+        "staging",
+        T::Str,
+        "the staging value as text; none for a secret (never shown)",
+    ),
+    opt(
+        "production",
+        T::Str,
+        "the production value as text; none for a secret (never shown)",
+    ),
+    f(
+        "secret",
+        T::Bool,
+        "a secret-looking key or one the plan names: only whether it differs is kept",
+    ),
+    opt("staging_line", T::Number, "line of the key in the staging file"),
+    opt(
+        "production_line",
+        T::Number,
+        "line of the key in the production file",
+    ),
+];
+
+const CONFIG: &[Field] = &[
+    f(
+        "differences",
+        T::List(&T::Record(CONFIG_DIFFERENCE)),
+        "keys in both files whose values differ",
+    ),
+    f(
+        "only_in_staging",
+        T::List(&T::Str),
+        "keys staging has and production does not",
+    ),
+    f(
+        "only_in_production",
+        T::List(&T::Str),
+        "keys production has and staging does not",
+    ),
+    f("staging_file", T::Str, "the staging configuration"),
+    f("production_file", T::Str, "the production configuration"),
+    f("keys", T::Number, "keys compared (both sides together, once each)"),
+];
+
+const DATA_FILE: &[Field] = &[
+    f("file", T::Str, "the extract"),
+    f(
+        "format",
+        T::Enum(&["csv", "json", "ndjson", "sql"]),
+        "how it was read",
+    ),
+    f("rows", T::Number, "rows (records, INSERT rows) read"),
+    f("bytes", T::Size, "its size"),
+];
+
+const DATA_FINDING: &[Field] = &[
+    f("file", T::Str, "the extract"),
+    f("row", T::Number, "row, from 1 (the header is not a row)"),
+    f("line", T::Number, "line in the file, from 1"),
+    f("field", T::Str, "the column or key that holds it"),
+    f(
+        "kind",
+        T::Str,
+        "`email`, `us_ssn`, `credit_card`, `iban`, `phone`, `ipv4`, `ipv6`, or a plan pattern's name",
+    ),
+    f(
+        "sample",
+        T::Str,
+        "the value masked: enough to recognise its shape, never the value",
+    ),
+];
+
+const DATA: &[Field] = &[
+    f(
+        "files",
+        T::List(&T::Record(DATA_FILE)),
+        "every extract scanned",
+    ),
+    f(
+        "findings",
+        T::List(&T::Record(DATA_FINDING)),
+        "unmasked sensitive values (at most `max_findings` per file)",
+    ),
+    f("rows", T::Number, "rows scanned, all files"),
+    f(
+        "truncated",
+        T::Bool,
+        "some file had more findings than `max_findings`: the list is not complete",
+    ),
+];
+
+const PROBE: &[Field] = &[
+    f("name", T::Str, "the probe's name in the plan"),
+    f("url", T::Str, "what was requested"),
+    opt(
+        "status",
+        T::Number,
+        "HTTP status; none when no response came",
+    ),
+    f(
+        "ok",
+        T::Bool,
+        "a response came, with the expected status, and every required metric is present",
+    ),
+    opt("latency", T::Duration, "time to the whole response"),
+    f(
+        "missing_metrics",
+        T::List(&T::Str),
+        "required Prometheus metric names the response does not have",
+    ),
+    opt("error", T::Str, "why no usable response came"),
+];
+
+const MONITORING: &[Field] = &[f(
+    "probes",
+    T::List(&T::Record(PROBE)),
+    "each health or metrics probe",
+)];
+
+const RELEASE: &[Field] = &[
+    f("version", T::Version, "the version being released"),
+    f(
+        "version_source",
+        T::Enum(&["plan", "cargo", "git-tag"]),
+        "where the version came from",
+    ),
+    opt("commit", T::Str, "the commit being released"),
+    opt("author", T::Str, "the commit's author (email)"),
+    f(
+        "dirty",
+        T::Bool,
+        "the work tree has uncommitted changes to tracked files",
+    ),
+    opt("tag", T::Str, "the git tag on the commit"),
+    f(
+        "changelog_entry",
+        T::Bool,
+        "the changelog has an entry for this version",
+    ),
+    f("rollback_doc", T::Bool, "the rollback document exists and is not empty"),
+];
+
+const APPROVAL: &[Field] = &[
+    f("who", T::Str, "who signed off"),
+    f("role", T::Str, "in which role, e.g. `qa`, `security`, `release-manager`"),
+    f("at", T::DateTime, "when"),
+    f("subject", T::Str, "what was approved: a version or an artifact digest"),
+    f(
+        "current",
+        T::Bool,
+        "the subject is this release's version or artifact digest: a sign-off for anything else has lapsed",
+    ),
+    opt("comment", T::Str, "what the approver wrote"),
+];
+
+const UNPINNED: &[Field] = &[
+    f("name", T::Str, "the dependency"),
+    f(
+        "reason",
+        T::Str,
+        "why it is not reproducible, e.g. `git dependency without rev`, `wildcard version`",
+    ),
+    f("file", T::Str, "the manifest that declares it"),
+    opt("line", T::Number, "line in the manifest"),
+];
+
+const TOOLCHAIN: &[Field] = &[
+    opt("rustc", T::Str, "`rustc --version`"),
+    opt("cargo", T::Str, "`cargo --version`"),
+    opt(
+        "pinned",
+        T::Str,
+        "the channel `rust-toolchain.toml` pins, if any",
+    ),
+];
+
+const BUILD: &[Field] = &[
+    f("lockfile", T::Bool, "`Cargo.lock` is present"),
+    f(
+        "lockfile_committed",
+        T::Bool,
+        "`Cargo.lock` is tracked by git and has no uncommitted change",
+    ),
+    f(
+        "unpinned",
+        T::List(&T::Record(UNPINNED)),
+        "dependencies a rebuild could resolve differently",
+    ),
+    f("toolchain", T::Record(TOOLCHAIN), "the toolchain that builds it"),
+];
+
+const ARTIFACT: &[Field] = &[
+    f("name", T::Str, "the artifact's file name"),
+    f("path", T::Str, "where it is"),
+    f("digest", T::Str, "sha256 of its bytes, `sha256:…`"),
+    f("size", T::Size, "its size"),
+];
+
 /// gate's own namespaces. Any other name is a custom namespace of plain JSON.
 pub const NAMESPACES: &[Namespace] = &[
     Namespace {
@@ -634,36 +872,105 @@ pub const NAMESPACES: &[Namespace] = &[
         doc: "when the decision is made",
         produced_by: "always present: `--now` and `--tz`, else the system clock",
         fields: CLOCK,
+        list: false,
     },
     Namespace {
         name: "licenses",
         doc: "the SPDX license graph of the dependencies",
         produced_by: "`[licenses]` in the plan, or `--facts licenses=FILE`",
         fields: LICENSES,
+        list: false,
     },
     Namespace {
         name: "load",
         doc: "performance test results",
         produced_by: "`[load]` in the plan, or `--facts load=FILE`",
         fields: LOAD,
+        list: false,
     },
     Namespace {
         name: "security",
         doc: "security testing results",
         produced_by: "`[security]` in the plan, or `--facts security=FILE`",
         fields: SECURITY,
+        list: false,
     },
     Namespace {
         name: "source",
         doc: "regulated data declared in Rust source: protection and exposures",
         produced_by: "`[source]` in the plan, or `--facts source=FILE`",
         fields: SOURCE,
+        list: false,
     },
     Namespace {
         name: "tests",
         doc: "regression, end-to-end and acceptance test results",
         produced_by: "`[tests]` in the plan, or `--facts tests=FILE`",
         fields: TESTS,
+        list: false,
+    },
+    Namespace {
+        name: "steps",
+        doc: "each step of the staging sequence `gate run` ran",
+        produced_by: "`gate run` with `[[step]]`s in the plan",
+        fields: STEP,
+        list: true,
+    },
+    Namespace {
+        name: "pipeline",
+        doc: "the staging run as a whole",
+        produced_by: "`gate run`",
+        fields: PIPELINE,
+        list: false,
+    },
+    Namespace {
+        name: "config",
+        doc: "environment validation: staging against production configuration",
+        produced_by: "`[config]` in the plan, or `--facts config=FILE`",
+        fields: CONFIG,
+        list: false,
+    },
+    Namespace {
+        name: "data",
+        doc: "sanitization of production data copied into staging",
+        produced_by: "`[data]` in the plan, or `--facts data=FILE`",
+        fields: DATA,
+        list: false,
+    },
+    Namespace {
+        name: "monitoring",
+        doc: "health and metrics probes of the staging deployment",
+        produced_by: "`[[monitoring.probe]]` in the plan, or `--facts monitoring=FILE`",
+        fields: MONITORING,
+        list: false,
+    },
+    Namespace {
+        name: "release",
+        doc: "release documentation: version, commit, changelog, rollback",
+        produced_by: "`[release]` in the plan, or `--facts release=FILE`",
+        fields: RELEASE,
+        list: false,
+    },
+    Namespace {
+        name: "approvals",
+        doc: "sign-offs: who approved what, in which role, when",
+        produced_by: "`[approvals]` in the plan, or `--facts approvals=FILE`",
+        fields: APPROVAL,
+        list: true,
+    },
+    Namespace {
+        name: "build",
+        doc: "repeatability: lock file, pinned dependencies, toolchain",
+        produced_by: "`[build]` in the plan, or `--facts build=FILE`",
+        fields: BUILD,
+        list: false,
+    },
+    Namespace {
+        name: "artifact",
+        doc: "the artifact being promoted",
+        produced_by: "`[artifact]` in the plan, or `--facts artifact=FILE`",
+        fields: ARTIFACT,
+        list: false,
     },
 ];
 
@@ -754,6 +1061,9 @@ pub fn json_schema() -> serde_json::Value {
     let mut namespaces = serde_json::Map::new();
     for ns in NAMESPACES {
         let mut s = record_schema(ns.fields);
+        if ns.list {
+            s = json!({"type": "array", "items": s});
+        }
         if let Some(obj) = s.as_object_mut() {
             obj.insert("description".into(), json!(ns.doc));
             obj.insert("x-gate-produced-by".into(), json!(ns.produced_by));

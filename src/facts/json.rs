@@ -284,7 +284,24 @@ pub fn typed_namespace_with_notes(
         dropped: 0,
         notes: Vec::new(),
     };
-    let v = t.record(j, ns.fields, "");
+    let v = if ns.list {
+        match j {
+            J::Array(items) => Value::List(
+                items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, item)| t.record(item, ns.fields, &format!("/{i}")))
+                    .collect(),
+            ),
+            other => t.err(
+                "",
+                format!("expected a list of records, found {}", json_kind(other)),
+                None,
+            ),
+        }
+    } else {
+        t.record(j, ns.fields, "")
+    };
     if t.errors.is_empty() {
         Ok((v, t.notes))
     } else {

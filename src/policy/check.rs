@@ -972,10 +972,12 @@ impl<'a> Checker<'a> {
             if !self.available.has(n) {
                 self.missing.entry(n.to_string()).or_default().push(span);
             }
-            return (
-                Self::mk(Node::Namespace(self.ns(n)), span),
-                Ty::Record(ns.fields),
-            );
+            let ty = if ns.list {
+                Ty::List(Box::new(Ty::Record(ns.fields)))
+            } else {
+                Ty::Record(ns.fields)
+            };
+            return (Self::mk(Node::Namespace(self.ns(n)), span), ty);
         }
         if self.available.has(n) {
             return (Self::mk(Node::Namespace(self.ns(n)), span), Ty::Any);
