@@ -142,11 +142,7 @@ pub fn collect(
                 Some(c)
             }
         };
-        let results = super::results::configs(
-            &args.results,
-            plan.as_ref(),
-            &mut errors,
-        );
+        let results = super::results::configs(&args.results, plan.as_ref(), &mut errors);
         if let Some(mut config) = results.load.filter(|_| !mounted("load")) {
             config.progress = progress::bytes("reading load results");
             run("load", &mut attempted, &mut facts, &mut errors, || {
@@ -161,6 +157,73 @@ pub fn collect(
         if let Some(config) = results.tests.filter(|_| !mounted("tests")) {
             run("tests", &mut attempted, &mut facts, &mut errors, || {
                 facts::junit::produce(&config, sources)
+            });
+        }
+        if let Some(config) = plan
+            .as_ref()
+            .and_then(|p| p.config.clone())
+            .filter(|_| !mounted("config"))
+        {
+            run("config", &mut attempted, &mut facts, &mut errors, || {
+                facts::config::produce(&config, sources)
+            });
+        }
+        if let Some(config) = plan
+            .as_ref()
+            .and_then(|p| p.data.clone())
+            .filter(|_| !mounted("data"))
+        {
+            run("data", &mut attempted, &mut facts, &mut errors, || {
+                facts::data::produce(&config, sources)
+            });
+        }
+        if let Some(config) = plan
+            .as_ref()
+            .and_then(|p| p.monitoring.clone())
+            .filter(|_| !mounted("monitoring"))
+        {
+            run(
+                "monitoring",
+                &mut attempted,
+                &mut facts,
+                &mut errors,
+                || facts::monitoring::produce(&config, sources),
+            );
+        }
+        if let Some(config) = plan
+            .as_ref()
+            .and_then(|p| p.release.clone())
+            .filter(|_| !mounted("release"))
+        {
+            run("release", &mut attempted, &mut facts, &mut errors, || {
+                facts::release::produce(&config, sources)
+            });
+        }
+        if let Some(config) = plan
+            .as_ref()
+            .and_then(|p| p.approvals.clone())
+            .filter(|_| !mounted("approvals"))
+        {
+            run("approvals", &mut attempted, &mut facts, &mut errors, || {
+                facts::approvals::produce(&config, sources)
+            });
+        }
+        if let Some(config) = plan
+            .as_ref()
+            .and_then(|p| p.build.clone())
+            .filter(|_| !mounted("build"))
+        {
+            run("build", &mut attempted, &mut facts, &mut errors, || {
+                facts::build::produce(&config, sources)
+            });
+        }
+        if let Some(config) = plan
+            .as_ref()
+            .and_then(|p| p.artifact.clone())
+            .filter(|_| !mounted("artifact"))
+        {
+            run("artifact", &mut attempted, &mut facts, &mut errors, || {
+                facts::artifact::produce(&config, sources)
             });
         }
         if let Some(mut config) = source_config.filter(|_| !mounted("source")) {

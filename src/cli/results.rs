@@ -58,12 +58,16 @@ pub fn configs(args: &ResultArgs, plan: Option<&Plan>, errors: &mut Vec<Diagnost
                 Some((kind, glob)) if !glob.is_empty() => {
                     match gate::plan::results::check_kind(kind) {
                         Ok(()) => suites.push((kind.to_string(), named(Path::new(glob)))),
-                        Err(m) => errors.push(Diagnostic::error("usage", format!("`--junit {spec}`: {m}"))),
+                        Err(m) => errors
+                            .push(Diagnostic::error("usage", format!("`--junit {spec}`: {m}"))),
                     }
                 }
                 _ => errors.push(
-                    Diagnostic::error("usage", format!("`--junit {spec}` is not of the form KIND=GLOB"))
-                        .help("for example `--junit regression=target/nextest/ci/junit.xml`"),
+                    Diagnostic::error(
+                        "usage",
+                        format!("`--junit {spec}` is not of the form KIND=GLOB"),
+                    )
+                    .help("for example `--junit regression=target/nextest/ci/junit.xml`"),
                 ),
             }
         }
@@ -81,7 +85,10 @@ fn source(spec: &str) -> Result<load::Source, Diagnostic> {
     if let Some((tool, file)) = spec.split_once('=') {
         if let Some(t) = Tool::parse(tool) {
             if file.is_empty() {
-                return Err(Diagnostic::error("usage", format!("`--load {spec}` names no file")));
+                return Err(Diagnostic::error(
+                    "usage",
+                    format!("`--load {spec}` names no file"),
+                ));
             }
             return Ok(load::Source {
                 tool: Some(t),

@@ -1,12 +1,19 @@
 //! Facts: the values policies read, each namespace with where it came from. This module and its
 //! producers are the only part of the library that reads the outside world.
 
+pub mod approvals;
+pub mod artifact;
+pub mod build;
 pub mod clock;
+pub mod config;
+pub mod data;
 pub mod json;
 pub mod junit;
 pub mod licenses;
 pub mod load;
+pub mod monitoring;
 pub mod pointer;
+pub mod release;
 pub mod results;
 pub mod security;
 pub mod source;

@@ -3,9 +3,17 @@
 //! `[security]` and `[tests]`; any producer section it does not run yet is an error rather than a
 //! silently skipped step.
 
+pub mod approvals;
+pub mod artifact;
+pub mod build;
+pub mod config;
+pub mod data;
 pub mod licenses;
+pub mod monitoring;
+pub mod release;
 pub mod results;
 pub mod source;
+pub mod steps;
 
 use crate::diag::{Diagnostic, suggestion};
 use crate::span::{FileId, SourceFile, SourceMap, Span};
@@ -30,6 +38,22 @@ pub struct Plan {
     pub security: Option<crate::facts::security::Config>,
     /// `[tests]`: JUnit results, by kind of suite.
     pub tests: Option<crate::facts::junit::Config>,
+    /// `[config]`.
+    pub config: Option<crate::facts::config::Config>,
+    /// `[data]`.
+    pub data: Option<crate::facts::data::Config>,
+    /// `[monitoring]`.
+    pub monitoring: Option<crate::facts::monitoring::Config>,
+    /// `[release]`.
+    pub release: Option<crate::facts::release::Config>,
+    /// `[approvals]`.
+    pub approvals: Option<crate::facts::approvals::Config>,
+    /// `[build]`.
+    pub build: Option<crate::facts::build::Config>,
+    /// `[artifact]`.
+    pub artifact: Option<crate::facts::artifact::Config>,
+    /// `[[step]]`: the staging sequence `gate run` runs, in order.
+    pub steps: Vec<steps::Step>,
 }
 
 const KEYS: &[&str] = &["policy", "timezone", "facts"];
@@ -93,6 +117,14 @@ pub fn load(path: &Path, sources: &mut SourceMap) -> Result<Plan, Vec<Diagnostic
         load: None,
         security: None,
         tests: None,
+        config: None,
+        data: None,
+        monitoring: None,
+        release: None,
+        approvals: None,
+        build: None,
+        artifact: None,
+        steps: Vec::new(),
     };
     let mut diags = Vec::new();
     let string =
@@ -157,6 +189,31 @@ pub fn load(path: &Path, sources: &mut SourceMap) -> Result<Plan, Vec<Diagnostic
             "tests" => {
                 plan.tests =
                     results::tests_section(value.get_ref(), kspan, &join, &span, &mut diags);
+            }
+            "config" => {
+                plan.config = config::section(value.get_ref(), kspan, &join, &span, &mut diags);
+            }
+            "data" => {
+                plan.data = data::section(value.get_ref(), kspan, &join, &span, &mut diags);
+            }
+            "release" => {
+                plan.release = release::section(value.get_ref(), kspan, &join, &span, &mut diags);
+            }
+            "approvals" => {
+                plan.approvals = approvals::section(value.get_ref(), kspan, &join, &span, &mut diags);
+            }
+            "build" => {
+                plan.build = build::section(value.get_ref(), kspan, &join, &span, &mut diags);
+            }
+            "artifact" => {
+                plan.artifact = artifact::section(value.get_ref(), kspan, &join, &span, &mut diags);
+            }
+            "monitoring" => {
+                plan.monitoring =
+                    monitoring::section(value.get_ref(), kspan, &join, &span, &mut diags);
+            }
+            "step" => {
+                plan.steps = steps::section(value.get_ref(), kspan, &join, &span, &mut diags);
             }
             _ if PRODUCERS.contains(&k) => diags.push(
                 Diagnostic::error(

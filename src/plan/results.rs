@@ -86,12 +86,9 @@ fn table<'a>(
 fn unknown(section: &str, key: &str, keys: &[&str], at: Span) -> Diagnostic {
     let help = suggestion(key, keys.iter().copied())
         .unwrap_or_else(|| format!("the keys of `[{section}]` are {}", keys.join(", ")));
-    Diagnostic::error(
-        "plan-unknown-key",
-        format!("unknown key `{section}.{key}`"),
-    )
-    .at(at, "unknown")
-    .help(help)
+    Diagnostic::error("plan-unknown-key", format!("unknown key `{section}.{key}`"))
+        .at(at, "unknown")
+        .help(help)
 }
 
 fn nothing_named(section: &str, example: &str, at: Span) -> Diagnostic {
