@@ -19,6 +19,9 @@ pub struct Cli {
 pub enum Command {
     /// Evaluate a policy over the facts and decide: go, no-go or error.
     Check(CheckArgs),
+    /// Run the plan's staging sequence — its `[[step]]`s, then every producer it configures —
+    /// and decide: go, no-go or error.
+    Run(RunArgs),
     /// Print every collected fact as JSON (the form `--facts` and `--replay` read back).
     Facts(FactsArgs),
     /// Say in words what a policy's rules check.
@@ -210,6 +213,30 @@ pub struct CheckArgs {
     /// Evaluate facts saved by `gate facts`; collect nothing. The clock comes from the file unless `--now` is given.
     #[arg(long, value_name = "FACTS.json")]
     pub replay: Option<PathBuf>,
+    /// Report format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// Write the report to FILE instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// When to colour the human report.
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    pub color: Color,
+    /// Print nothing; the exit code is the verdict.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct RunArgs {
+    /// The policy file; else the plan's `policy`.
+    #[arg(value_name = "POLICY")]
+    pub policy: Option<PathBuf>,
+    #[command(flatten)]
+    pub sources: Sources,
+    /// Where each step's output is written (`NN-name.log`); else `.gate/logs` beside the plan.
+    #[arg(long, value_name = "DIR")]
+    pub log_dir: Option<PathBuf>,
     /// Report format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,

@@ -20,22 +20,111 @@ pub struct Collected {
     pub errors: Vec<Diagnostic>,
 }
 
-/// Runs one producer: its namespace, or the errors that say why there is none.
-fn run(
+type Produced = Result<(Namespace, Vec<Diagnostic>), Vec<Diagnostic>>;
+
+/// Keeps what one producer made: its namespace, or the errors that say why there is none.
+pub fn record(
     name: &str,
+    produced: Produced,
     attempted: &mut std::collections::BTreeSet<String>,
     facts: &mut Facts,
     errors: &mut Vec<Diagnostic>,
-    produce: impl FnOnce() -> Result<(Namespace, Vec<Diagnostic>), Vec<Diagnostic>>,
 ) {
     attempted.insert(name.into());
-    match produce() {
+    match produced {
         Ok((ns, mut notes)) => {
             facts.insert(name, ns);
             errors.append(&mut notes);
         }
         Err(mut d) => errors.append(&mut d),
     }
+}
+
+/// Runs the producer of namespace `name` as the plan and the command line configure it; `None`
+/// when neither asks for it.
+pub fn produce(
+    name: &str,
+    plan: Option<&plan::Plan>,
+    args: &Sources,
+    results: &super::results::Configs,
+    sources: &mut SourceMap,
+) -> Option<Produced> {
+    match name {
+        "licenses" => match args
+            .licenses
+            .overrides()
+            .apply(plan.and_then(|p| p.licenses.as_ref()))
+        {
+            Err(d) => Some(Err(vec![d])),
+            Ok(Some(config)) => Some(facts::licenses::produce(&config, sources)),
+            Ok(None) => None,
+        },
+        "source" => {
+            let mut config = match &args.source_paths[..] {
+                [] => plan.and_then(|p| p.source.clone())?,
+                paths => {
+                    let mut c = plan.and_then(|p| p.source.clone()).unwrap_or_default();
+                    c.paths = paths.iter().map(|p| (p.clone(), None)).collect();
+                    c
+                }
+            };
+            config.progress = progress::bar("scanning Rust source");
+            Some(facts::source::produce(&config, sources))
+        }
+        "load" => results.load.clone().map(|mut c| {
+            c.progress = progress::bytes("reading load results");
+            facts::load::produce(&c, sources)
+        }),
+        "security" => results
+            .security
+            .as_ref()
+            .map(|c| facts::security::produce(c, sources)),
+        "tests" => results
+            .tests
+            .as_ref()
+            .map(|c| facts::junit::produce(c, sources)),
+        "config" => plan
+            .and_then(|p| p.config.clone())
+            .map(|c| facts::config::produce(&c, sources)),
+        "data" => plan
+            .and_then(|p| p.data.clone())
+            .map(|c| facts::data::produce(&c, sources)),
+        "monitoring" => plan
+            .and_then(|p| p.monitoring.clone())
+            .map(|c| facts::monitoring::produce(&c, sources)),
+        "release" => plan
+            .and_then(|p| p.release.clone())
+            .map(|c| facts::release::produce(&c, sources)),
+        "approvals" => plan
+            .and_then(|p| p.approvals.clone())
+            .map(|c| facts::approvals::produce(&c, sources)),
+        "build" => plan
+            .and_then(|p| p.build.clone())
+            .map(|c| facts::build::produce(&c, sources)),
+        "artifact" => plan
+            .and_then(|p| p.artifact.clone())
+            .map(|c| facts::artifact::produce(&c, sources)),
+        _ => None,
+    }
+}
+
+/// What `gate run` did before facts are collected: the plan it ran, the producers its steps
+/// ran (not run again), and what they and the steps made.
+pub struct Ran {
+    pub plan: plan::Plan,
+    pub producers: std::collections::BTreeSet<String>,
+    pub facts: Facts,
+    pub attempted: std::collections::BTreeSet<String>,
+    pub errors: Vec<Diagnostic>,
+}
+
+/// The plan: `--plan`, else `gate.toml` in the current folder when there is one.
+pub fn plan_path(args: &Sources) -> Option<PathBuf> {
+    args.plan.clone().or_else(|| {
+        Path::new("gate.toml")
+            .is_file()
+            .then(|| PathBuf::from("gate.toml"))
+    })
 }
 
 pub fn collect(
@@ -45,28 +134,45 @@ pub fn collect(
     need_policy: bool,
     sources: &mut SourceMap,
 ) -> Collected {
+    collect_after(args, replay, policy, need_policy, sources, None)
+}
+
+/// [`collect`], after `gate run`'s steps.
+pub fn collect_after(
+    args: &Sources,
+    replay: Option<&Path>,
+    policy: Option<&Path>,
+    need_policy: bool,
+    sources: &mut SourceMap,
+    before: Option<Ran>,
+) -> Collected {
     let mut errors = Vec::new();
     let mut attempted = std::collections::BTreeSet::from(["clock".to_string()]);
-    let plan_path = args.plan.clone().or_else(|| {
-        Path::new("gate.toml")
-            .is_file()
-            .then(|| PathBuf::from("gate.toml"))
-    });
-    let plan = plan_path
-        .as_deref()
-        .and_then(|p| match plan::load(p, sources) {
-            Ok(plan) => Some(plan),
-            Err(mut d) => {
-                errors.append(&mut d);
-                None
-            }
-        });
+    let mut facts = Facts::default();
+    let mut ran = std::collections::BTreeSet::new();
+    let plan = match before {
+        Some(r) => {
+            errors = r.errors;
+            attempted.extend(r.attempted);
+            facts = r.facts;
+            ran = r.producers;
+            Some(r.plan)
+        }
+        None => plan_path(args)
+            .as_deref()
+            .and_then(|p| match plan::load(p, sources) {
+                Ok(plan) => Some(plan),
+                Err(mut d) => {
+                    errors.append(&mut d);
+                    None
+                }
+            }),
+    };
     let policy = policy.map(Path::to_path_buf).or_else(|| {
         plan.as_ref()
             .and_then(|p| p.policy.as_ref().map(|(path, _)| path.clone()))
     });
 
-    let mut facts = Facts::default();
     if let Some(path) = replay {
         match facts::replay(path, sources) {
             Ok(saved) => facts = saved,
@@ -111,130 +217,16 @@ pub fn collect(
                 Err(mut d) => errors.append(&mut d),
             }
         }
-        // Producers. A document mounted for the same namespace stands in for its producer.
+        // Producers, in the order of the staging sequence. A document mounted for the same
+        // namespace stands in for its producer; one `gate run` already ran is not run again.
         let mounted = |n: &str| mounts.iter().any(|(m, _)| m == n);
-        match args
-            .licenses
-            .overrides()
-            .apply(plan.as_ref().and_then(|p| p.licenses.as_ref()))
-        {
-            Err(d) => errors.push(d),
-            Ok(Some(config)) if !mounted("licenses") => {
-                attempted.insert("licenses".into());
-                match facts::licenses::produce(&config, sources) {
-                    Ok((ns, mut notes)) => {
-                        facts.insert("licenses", ns);
-                        errors.append(&mut notes);
-                    }
-                    Err(mut d) => errors.append(&mut d),
-                }
-            }
-            Ok(_) => {}
-        }
-        let source_config = match &args.source_paths[..] {
-            [] => plan.as_ref().and_then(|p| p.source.clone()),
-            paths => {
-                let mut c = plan
-                    .as_ref()
-                    .and_then(|p| p.source.clone())
-                    .unwrap_or_default();
-                c.paths = paths.iter().map(|p| (p.clone(), None)).collect();
-                Some(c)
-            }
-        };
         let results = super::results::configs(&args.results, plan.as_ref(), &mut errors);
-        if let Some(mut config) = results.load.filter(|_| !mounted("load")) {
-            config.progress = progress::bytes("reading load results");
-            run("load", &mut attempted, &mut facts, &mut errors, || {
-                facts::load::produce(&config, sources)
-            });
-        }
-        if let Some(config) = results.security.filter(|_| !mounted("security")) {
-            run("security", &mut attempted, &mut facts, &mut errors, || {
-                facts::security::produce(&config, sources)
-            });
-        }
-        if let Some(config) = results.tests.filter(|_| !mounted("tests")) {
-            run("tests", &mut attempted, &mut facts, &mut errors, || {
-                facts::junit::produce(&config, sources)
-            });
-        }
-        if let Some(config) = plan
-            .as_ref()
-            .and_then(|p| p.config.clone())
-            .filter(|_| !mounted("config"))
-        {
-            run("config", &mut attempted, &mut facts, &mut errors, || {
-                facts::config::produce(&config, sources)
-            });
-        }
-        if let Some(config) = plan
-            .as_ref()
-            .and_then(|p| p.data.clone())
-            .filter(|_| !mounted("data"))
-        {
-            run("data", &mut attempted, &mut facts, &mut errors, || {
-                facts::data::produce(&config, sources)
-            });
-        }
-        if let Some(config) = plan
-            .as_ref()
-            .and_then(|p| p.monitoring.clone())
-            .filter(|_| !mounted("monitoring"))
-        {
-            run(
-                "monitoring",
-                &mut attempted,
-                &mut facts,
-                &mut errors,
-                || facts::monitoring::produce(&config, sources),
-            );
-        }
-        if let Some(config) = plan
-            .as_ref()
-            .and_then(|p| p.release.clone())
-            .filter(|_| !mounted("release"))
-        {
-            run("release", &mut attempted, &mut facts, &mut errors, || {
-                facts::release::produce(&config, sources)
-            });
-        }
-        if let Some(config) = plan
-            .as_ref()
-            .and_then(|p| p.approvals.clone())
-            .filter(|_| !mounted("approvals"))
-        {
-            run("approvals", &mut attempted, &mut facts, &mut errors, || {
-                facts::approvals::produce(&config, sources)
-            });
-        }
-        if let Some(config) = plan
-            .as_ref()
-            .and_then(|p| p.build.clone())
-            .filter(|_| !mounted("build"))
-        {
-            run("build", &mut attempted, &mut facts, &mut errors, || {
-                facts::build::produce(&config, sources)
-            });
-        }
-        if let Some(config) = plan
-            .as_ref()
-            .and_then(|p| p.artifact.clone())
-            .filter(|_| !mounted("artifact"))
-        {
-            run("artifact", &mut attempted, &mut facts, &mut errors, || {
-                facts::artifact::produce(&config, sources)
-            });
-        }
-        if let Some(mut config) = source_config.filter(|_| !mounted("source")) {
-            config.progress = progress::bar("scanning Rust source");
-            attempted.insert("source".into());
-            match facts::source::produce(&config, sources) {
-                Ok((ns, mut notes)) => {
-                    facts.insert("source", ns);
-                    errors.append(&mut notes);
-                }
-                Err(mut d) => errors.append(&mut d),
+        for name in gate::plan::steps::PRODUCERS {
+            if mounted(name) || ran.contains(*name) {
+                continue;
+            }
+            if let Some(result) = produce(name, plan.as_ref(), args, &results, sources) {
+                record(name, result, &mut attempted, &mut facts, &mut errors);
             }
         }
     }

@@ -5,6 +5,7 @@ mod args;
 mod collect;
 mod progress;
 mod results;
+mod run;
 
 use args::{
     CheckArgs, Cli, Color, Command, ExplainArgs, FactsArgs, Format, InventoryArgs, InventoryFormat,
@@ -29,6 +30,7 @@ pub fn main(argv: Vec<OsString>) -> u8 {
     };
     match cli.command {
         Command::Check(a) => run_check(a),
+        Command::Run(a) => run::run(a),
         Command::Facts(a) => run_facts(a),
         Command::Explain(a) => run_explain(a),
         Command::Licenses(LicensesCommand::Report(a)) => run_license_report(a),
@@ -158,8 +160,33 @@ fn decide(
     policy: Option<&Path>,
     need_policy: bool,
 ) -> Decided {
-    let mut sources = SourceMap::default();
-    let collected = collect::collect(sources_args, replay, policy, need_policy, &mut sources);
+    decide_after(
+        sources_args,
+        replay,
+        policy,
+        need_policy,
+        SourceMap::default(),
+        None,
+    )
+}
+
+/// [`decide`], after `gate run`'s steps: `before` holds what they made.
+fn decide_after(
+    sources_args: &args::Sources,
+    replay: Option<&Path>,
+    policy: Option<&Path>,
+    need_policy: bool,
+    mut sources: SourceMap,
+    before: Option<collect::Ran>,
+) -> Decided {
+    let collected = collect::collect_after(
+        sources_args,
+        replay,
+        policy,
+        need_policy,
+        &mut sources,
+        before,
+    );
     let mut problems = collected.errors;
     let mut outcome = None;
     let mut policy_info = None;
@@ -216,6 +243,31 @@ fn run_check(a: CheckArgs) -> u8 {
     if a.quiet {
         progress::silence();
     }
+    let decided = decide(&a.sources, a.replay.as_deref(), a.policy.as_deref(), true);
+    report_decision(decided, &a.output_args())
+}
+
+/// How a decision is reported: `check` and `run` share it.
+struct Output<'a> {
+    format: Format,
+    output: Option<&'a Path>,
+    color: Color,
+    quiet: bool,
+}
+
+impl CheckArgs {
+    fn output_args(&self) -> Output<'_> {
+        Output {
+            format: self.format,
+            output: self.output.as_deref(),
+            color: self.color,
+            quiet: self.quiet,
+        }
+    }
+}
+
+/// Writes the report of a decision; returns the exit code.
+fn report_decision(decided: Decided, o: &Output) -> u8 {
     let Decided {
         sources,
         policy_info,
@@ -223,7 +275,7 @@ fn run_check(a: CheckArgs) -> u8 {
         outcome,
         clock,
         ..
-    } = decide(&a.sources, a.replay.as_deref(), a.policy.as_deref(), true);
+    } = decided;
     let doc_of = |rule: &str| {
         docs.iter()
             .find(|(n, _)| n == rule)
@@ -231,16 +283,16 @@ fn run_check(a: CheckArgs) -> u8 {
     };
     let rep = report::build(&outcome, policy_info, clock, &doc_of, &sources);
     let code = outcome.verdict.exit_code();
-    let written = match a.format {
-        Format::Json => out(&report::json(&rep), a.output.as_deref()),
-        Format::Human if a.quiet => Ok(()),
+    let written = match o.format {
+        Format::Json => out(&report::json(&rep), o.output),
+        Format::Human if o.quiet => Ok(()),
         Format::Human => {
-            let tty = a.output.is_none() && std::io::stdout().is_terminal();
-            let color = use_color(a.color, tty);
+            let tty = o.output.is_none() && std::io::stdout().is_terminal();
+            let color = use_color(o.color, tty);
             let diagnostics = render(&outcome.errors, &sources, color);
             out(
                 &human::render(&rep, &diagnostics, human::Style { color }),
-                a.output.as_deref(),
+                o.output,
             )
         }
     };

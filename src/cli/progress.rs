@@ -14,7 +14,8 @@ pub fn silence() {
     SILENT.store(true, Ordering::Relaxed);
 }
 
-fn quiet() -> bool {
+/// Must progress stay quiet: `--quiet`, CI, or standard error not a terminal?
+pub fn quiet() -> bool {
     SILENT.load(Ordering::Relaxed)
         || std::env::var_os("CI").is_some_and(|v| !v.is_empty())
         || !std::io::stderr().is_terminal()

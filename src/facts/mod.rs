@@ -113,7 +113,7 @@ impl Facts {
 
 /// A path as facts and reports show it: relative to the current folder when it is inside it,
 /// so facts do not depend on where a checkout lives.
-pub(crate) fn shown(p: &Path) -> String {
+pub fn shown(p: &Path) -> String {
     std::env::current_dir()
         .ok()
         .and_then(|cwd| p.strip_prefix(cwd).ok().map(Path::to_path_buf))

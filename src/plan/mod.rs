@@ -12,6 +12,7 @@ pub mod licenses;
 pub mod monitoring;
 pub mod release;
 pub mod results;
+pub mod run;
 pub mod source;
 pub mod steps;
 
@@ -74,6 +75,27 @@ const PRODUCERS: &[&str] = &[
     "artifact",
     "step",
 ];
+
+impl Plan {
+    /// Does the plan configure the producer of namespace `name`?
+    pub fn configures(&self, name: &str) -> bool {
+        match name {
+            "licenses" => self.licenses.is_some(),
+            "source" => self.source.is_some(),
+            "load" => self.load.is_some(),
+            "security" => self.security.is_some(),
+            "tests" => self.tests.is_some(),
+            "config" => self.config.is_some(),
+            "data" => self.data.is_some(),
+            "monitoring" => self.monitoring.is_some(),
+            "release" => self.release.is_some(),
+            "approvals" => self.approvals.is_some(),
+            "build" => self.build.is_some(),
+            "artifact" => self.artifact.is_some(),
+            _ => false,
+        }
+    }
+}
 
 pub fn load(path: &Path, sources: &mut SourceMap) -> Result<Plan, Vec<Diagnostic>> {
     let text = std::fs::read_to_string(path).map_err(|e| {
