@@ -290,7 +290,11 @@ const ENDPOINT: &[Field] = &[
 
 const WINDOW: &[Field] = &[
     f("start", T::DateTime, "start of the window"),
-    f("length", T::Duration, "length of the window (`[load] window`, 30s by default)"),
+    f(
+        "length",
+        T::Duration,
+        "length of the window (`[load] window`, 30s by default)",
+    ),
     f("rate", T::Number, "requests per second in the window"),
     f("requests", T::Number, "requests that ended in the window"),
     opt(
@@ -316,7 +320,11 @@ const THRESHOLD: &[Field] = &[
         T::Str,
         "the metric the threshold is on, e.g. `http_req_duration{name:checkout}`",
     ),
-    f("expression", T::Str, "the threshold as written, e.g. `p(95)<500`"),
+    f(
+        "expression",
+        T::Str,
+        "the threshold as written, e.g. `p(95)<500`",
+    ),
     f("passed", T::Bool, "the tool judged it met"),
 ];
 
@@ -407,7 +415,11 @@ const SECURITY_FINDING: &[Field] = &[
         T::Str,
         "the rule's readable name, when the scanner gives one besides its id",
     ),
-    opt("column", T::Number, "1-based column of `line`, as the scanner counts"),
+    opt(
+        "column",
+        T::Number,
+        "1-based column of `line`, as the scanner counts",
+    ),
     opt("end_line", T::Number, "last line of the finding's region"),
     opt(
         "score",
@@ -415,6 +427,11 @@ const SECURITY_FINDING: &[Field] = &[
         "CVSS base score (0–10) behind the severity: given by the scanner or computed from its CVSS 3 vector",
     ),
     opt("installed", T::Str, "installed version of `package`"),
+    opt(
+        "reference",
+        T::Str,
+        "a page describing the rule or advisory (SARIF `helpUri`, the advisory's page)",
+    ),
     opt(
         "confidence",
         T::Str,
@@ -446,7 +463,11 @@ const SCAN: &[Field] = &[
         T::Enum(&["sarif", "zap", "cargo-audit", "npm-audit", "trivy"]),
         "the results format",
     ),
-    opt("findings", T::Number, "findings of this scan, suppressed ones included"),
+    opt(
+        "findings",
+        T::Number,
+        "findings of this scan, suppressed ones included",
+    ),
 ];
 
 const SECURITY: &[Field] = &[
@@ -466,15 +487,35 @@ const SECURITY: &[Field] = &[
 const TEST_STATUS: &[&str] = &["passed", "failed", "skipped", "error"];
 
 const SUITE: &[Field] = &[
-    f("name", T::Str, "suite name (`<testsuite name>`; a nested suite is `parent/child`)"),
+    f(
+        "name",
+        T::Str,
+        "suite name (`<testsuite name>`; a nested suite is `parent/child`)",
+    ),
     f("kind", T::Str, "regression, e2e, uat, … from the plan"),
-    f("total", T::Number, "test cases (a retried test counts once)"),
+    f(
+        "total",
+        T::Number,
+        "test cases (a retried test counts once)",
+    ),
     f("passed", T::Number, "passed, flaky ones included"),
-    f("failed", T::Number, "failed (status `failed`; errors are counted in `errors`)"),
-    f("errors", T::Number, "ended in an error rather than a failed assertion (status `error`)"),
+    f(
+        "failed",
+        T::Number,
+        "failed (status `failed`; errors are counted in `errors`)",
+    ),
+    f(
+        "errors",
+        T::Number,
+        "ended in an error rather than a failed assertion (status `error`)",
+    ),
     f("skipped", T::Number, "skipped"),
     f("flaky", T::Number, "passed only on retry"),
-    f("duration", T::Duration, "wall time: the suite's `time`, else the sum of its cases"),
+    f(
+        "duration",
+        T::Duration,
+        "wall time: the suite's `time`, else the sum of its cases",
+    ),
     f("file", T::Str, "the JUnit file it was read from"),
 ];
 
@@ -484,22 +525,58 @@ const CASE: &[Field] = &[
     f("name", T::Str, "test name"),
     f("status", T::Enum(TEST_STATUS), "outcome"),
     f("flaky", T::Bool, "failed, then passed on a retry"),
-    f("attempts", T::Number, "how many times it ran (1 unless retried)"),
-    f("duration", T::Duration, "how long it ran, all attempts together"),
-    opt("message", T::Str, "failure, error or skip message (of the last failed attempt for a flaky test)"),
+    f(
+        "attempts",
+        T::Number,
+        "how many times it ran (1 unless retried)",
+    ),
+    f(
+        "duration",
+        T::Duration,
+        "how long it ran, all attempts together",
+    ),
+    opt(
+        "message",
+        T::Str,
+        "failure, error or skip message (of the last failed attempt for a flaky test)",
+    ),
     opt("classname", T::Str, "the JUnit `classname`"),
-    opt("file", T::Str, "the test's source file, when the JUnit file says (`file` attribute)"),
-    opt("line", T::Number, "its line, when the JUnit file says (`line` attribute)"),
+    opt(
+        "file",
+        T::Str,
+        "the test's source file, when the JUnit file says (`file` attribute)",
+    ),
+    opt(
+        "line",
+        T::Number,
+        "its line, when the JUnit file says (`line` attribute)",
+    ),
 ];
 
 const TESTS: &[Field] = &[
-    f("total", T::Number, "test cases (a retried test counts once)"),
+    f(
+        "total",
+        T::Number,
+        "test cases (a retried test counts once)",
+    ),
     f("passed", T::Number, "passed, flaky ones included"),
-    f("failed", T::Number, "failed (status `failed`; errors are counted in `errors`)"),
-    f("errors", T::Number, "ended in an error rather than a failed assertion (status `error`)"),
+    f(
+        "failed",
+        T::Number,
+        "failed (status `failed`; errors are counted in `errors`)",
+    ),
+    f(
+        "errors",
+        T::Number,
+        "ended in an error rather than a failed assertion (status `error`)",
+    ),
     f("skipped", T::Number, "skipped"),
     f("flaky", T::Number, "passed only on retry"),
-    f("duration", T::Duration, "total wall time: each JUnit file's `time`, added up"),
+    f(
+        "duration",
+        T::Duration,
+        "total wall time: each JUnit file's `time`, added up",
+    ),
     f("suites", T::List(&T::Record(SUITE)), "each suite"),
     f("cases", T::List(&T::Record(CASE)), "each test case"),
 ];
@@ -647,7 +724,11 @@ const STEP: &[Field] = &[
         T::Number,
         "the command's exit code; none for a producer, or a command killed by a signal or a timeout",
     ),
-    f("attempts", T::Number, "how many times it ran (retries + 1 at most)"),
+    f(
+        "attempts",
+        T::Number,
+        "how many times it ran (retries + 1 at most)",
+    ),
     opt("started", T::DateTime, "when it started; none when skipped"),
     opt("log", T::Str, "the file its output was written to"),
     opt("message", T::Str, "why it failed, in a line"),
@@ -682,7 +763,11 @@ const CONFIG_DIFFERENCE: &[Field] = &[
         T::Bool,
         "a secret-looking key or one the plan names: only whether it differs is kept",
     ),
-    opt("staging_line", T::Number, "line of the key in the staging file"),
+    opt(
+        "staging_line",
+        T::Number,
+        "line of the key in the staging file",
+    ),
     opt(
         "production_line",
         T::Number,
@@ -708,7 +793,11 @@ const CONFIG: &[Field] = &[
     ),
     f("staging_file", T::Str, "the staging configuration"),
     f("production_file", T::Str, "the production configuration"),
-    f("keys", T::Number, "keys compared (both sides together, once each)"),
+    f(
+        "keys",
+        T::Number,
+        "keys compared (both sides together, once each)",
+    ),
 ];
 
 const DATA_FILE: &[Field] = &[
@@ -806,14 +895,26 @@ const RELEASE: &[Field] = &[
         T::Bool,
         "the changelog has an entry for this version",
     ),
-    f("rollback_doc", T::Bool, "the rollback document exists and is not empty"),
+    f(
+        "rollback_doc",
+        T::Bool,
+        "the rollback document exists and is not empty",
+    ),
 ];
 
 const APPROVAL: &[Field] = &[
     f("who", T::Str, "who signed off"),
-    f("role", T::Str, "in which role, e.g. `qa`, `security`, `release-manager`"),
+    f(
+        "role",
+        T::Str,
+        "in which role, e.g. `qa`, `security`, `release-manager`",
+    ),
     f("at", T::DateTime, "when"),
-    f("subject", T::Str, "what was approved: a version or an artifact digest"),
+    f(
+        "subject",
+        T::Str,
+        "what was approved: a version or an artifact digest",
+    ),
     f(
         "current",
         T::Bool,
@@ -855,7 +956,11 @@ const BUILD: &[Field] = &[
         T::List(&T::Record(UNPINNED)),
         "dependencies a rebuild could resolve differently",
     ),
-    f("toolchain", T::Record(TOOLCHAIN), "the toolchain that builds it"),
+    f(
+        "toolchain",
+        T::Record(TOOLCHAIN),
+        "the toolchain that builds it",
+    ),
 ];
 
 const ARTIFACT: &[Field] = &[

@@ -510,6 +510,20 @@ fn every_fixture_gives_its_exact_facts() {
     assert_eq!(f[7]["instances"], 2);
     assert_eq!(f[7]["confidence"], "medium");
     assert_eq!(f[15]["message"], "`nb-connect` 1.2.0 is yanked");
+    // `url` is where a dynamic scan found it; `reference` is the page that explains it.
+    assert_eq!(
+        f[0]["reference"],
+        "https://rust-lang.github.io/rust-clippy/rust-1.95.0/index.html#ptr_arg"
+    );
+    assert_eq!(
+        f[16]["reference"],
+        "https://github.com/advisories/GHSA-p6mc-m468-83gw"
+    );
+    assert_eq!(f[16]["url"], Value::Null);
+    assert_eq!(
+        f[21]["reference"],
+        "https://avd.aquasec.com/nvd/cve-2024-5535"
+    );
     assert_eq!(f[11]["installed"], "0.14.9");
     assert_eq!(
         f[24]["justification"],
@@ -738,5 +752,52 @@ fn complete_scans_without_findings_are_a_go() {
     assert_eq!(
         v["security"]["counts"],
         json!({"critical": 0, "high": 0, "medium": 0, "low": 0, "info": 0})
+    );
+}
+
+#[test]
+fn the_plan_names_the_scans_and_a_missing_one_is_an_error() {
+    let tmp = tempfile::tempdir().unwrap();
+    let results = tmp.path().join("results");
+    std::fs::create_dir_all(&results).unwrap();
+    for f in ["semgrep.sarif", "clippy.sarif", "zap.json", "trivy.json"] {
+        std::fs::copy(dir().join(f), results.join(f)).unwrap();
+    }
+    std::fs::write(
+        tmp.path().join("gate.toml"),
+        "[security]\nsarif = [\"results/*.sarif\"]\nzap = \"results/zap.json\"\ntrivy = \"results/trivy.json\"\n",
+    )
+    .unwrap();
+    let out = gate_in(tmp.path(), &["facts", "--now", NOW]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let files: Vec<&str> = v["security"]["scans"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["file"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        files,
+        [
+            "results/clippy.sarif",
+            "results/semgrep.sarif",
+            "results/zap.json",
+            "results/trivy.json"
+        ]
+    );
+
+    std::fs::write(
+        tmp.path().join("gate.toml"),
+        "[security]\ncargo_audit = \"results/audit.json\"\n",
+    )
+    .unwrap();
+    let out = gate_in(tmp.path(), &["facts", "--now", NOW]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("results-missing"), "{err}");
+    assert!(
+        err.contains("gate.toml:2:"),
+        "the plan entry is named: {err}"
     );
 }

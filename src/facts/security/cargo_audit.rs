@@ -135,6 +135,7 @@ fn read_entry(
     }
     let id = advisory.and_then(|a| f.req_str(a, &aat, "id"));
     let title = advisory.and_then(|a| f.opt_str(a, &aat, "title"));
+    let reference = advisory.and_then(|a| f.opt_str(a, &aat, "url"));
     let vat = ptr(at, "versions");
     let patched: Vec<String> = match f.object(v, at, "versions") {
         Some(vs) => f
@@ -173,6 +174,7 @@ fn read_entry(
         severity,
         score,
         message,
+        reference,
         advisory: id,
         package: Some(name),
         installed,

@@ -66,6 +66,7 @@ pub struct Finding {
     pub advisory: Option<String>,
     pub package: Option<String>,
     pub installed: Option<String>,
+    pub reference: Option<String>,
     pub fixed_in: Option<String>,
     pub score: Option<Decimal>,
     pub confidence: Option<String>,
@@ -463,6 +464,7 @@ fn document(findings: &[(Finding, String)], scans: &[Placed]) -> J {
             "end_line": f.end_line,
             "score": f.score.map(decimal),
             "installed": f.installed,
+            "reference": f.reference,
             "confidence": f.confidence,
             "instances": f.instances,
         })).collect::<Vec<_>>(),
@@ -481,7 +483,100 @@ fn document(findings: &[(Finding, String)], scans: &[Placed]) -> J {
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used, clippy::panic)]
     use super::*;
+
+    /// Every pointer of a document, depth first.
+    fn pointers(v: &J, at: String, out: &mut Vec<String>) {
+        match v {
+            J::Object(m) => {
+                for (k, x) in m {
+                    pointers(x, ptr(&at, k), out);
+                }
+            }
+            J::Array(a) => {
+                for (i, x) in a.iter().enumerate() {
+                    pointers(x, ptr_i(&at, i), out);
+                }
+            }
+            _ => {}
+        }
+        out.push(at);
+    }
+
+    /// Each fixture, with each of its values replaced by each kind of JSON value, read by every
+    /// reader: no panic, and a problem always points into the document.
+    #[test]
+    fn no_document_makes_a_reader_panic() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/security");
+        let formats = [
+            Format::Sarif,
+            Format::Zap,
+            Format::CargoAudit,
+            Format::NpmAudit,
+            Format::Trivy,
+        ];
+        let swaps = [
+            json!(null),
+            json!(0),
+            json!(-1),
+            json!(1.5e300),
+            json!("x"),
+            json!([]),
+            json!({}),
+            json!([{}]),
+        ];
+        for name in [
+            "clippy.sarif",
+            "semgrep.sarif",
+            "zap.json",
+            "cargo-audit.json",
+            "npm-audit.json",
+            "trivy.json",
+        ] {
+            let text = std::fs::read_to_string(dir.join(name)).unwrap();
+            let doc: J = serde_json::from_str(&text).unwrap();
+            let mut all = Vec::new();
+            pointers(&doc, String::new(), &mut all);
+            for p in &all {
+                for swap in &swaps {
+                    let mut d = doc.clone();
+                    if p.is_empty() {
+                        d = swap.clone();
+                    } else if let Some(v) = d.pointer_mut(p) {
+                        *v = swap.clone();
+                    }
+                    for format in formats {
+                        match format.read(&d) {
+                            Err(problems) => assert!(!problems.is_empty(), "{name} {p}"),
+                            Ok(report) => {
+                                // What a reader accepts, the schema accepts.
+                                let findings: Vec<_> = report
+                                    .findings
+                                    .into_iter()
+                                    .map(|f| (f, String::new()))
+                                    .collect();
+                                let scans: Vec<_> = report
+                                    .scans
+                                    .into_iter()
+                                    .map(|scan| Placed {
+                                        scan,
+                                        place: String::new(),
+                                        format,
+                                        file: name.into(),
+                                    })
+                                    .collect();
+                                let schema = crate::schema::namespace("security").unwrap();
+                                let built =
+                                    json::typed_namespace(&document(&findings, &scans), schema);
+                                assert!(built.is_ok(), "{name} {p} {format:?}");
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
 
     #[test]
     fn cwes_are_read_every_way_scanners_write_them() {

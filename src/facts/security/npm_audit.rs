@@ -202,7 +202,7 @@ fn advisory(
         rule,
         severity: sev?,
         score,
-        url,
+        reference: url,
         cwe,
         advisory: ghsa,
         fixed_in: fixed_in.filter(|_| affected == package),

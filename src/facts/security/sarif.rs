@@ -66,7 +66,15 @@ pub fn read(doc: &J) -> Result<Report, Vec<Coded>> {
             "gate reads SARIF 2.1.0 only",
         );
     }
-    for (ri, run) in f.array(doc, "", "runs").iter().enumerate() {
+    let runs = f.array(doc, "", "runs");
+    if runs.is_empty() && doc.get("runs").is_some_and(J::is_array) {
+        f.format(
+            "/runs".into(),
+            "the SARIF log has no runs: it records no scan",
+            "a scan that found nothing is a run with `\"results\": []`; a log without runs is evidence of nothing",
+        );
+    }
+    for (ri, run) in runs.iter().enumerate() {
         read_run(&mut f, &mut report, run, &ptr_i("/runs", ri));
     }
     f.finish(report)
@@ -408,6 +416,10 @@ fn read_result(f: &mut Fields, result: &J, at: &str, ctx: &RunCtx) -> Option<Fin
     {
         finding.rule_name = Some(name.to_string());
     }
+    finding.reference = rule
+        .and_then(|r| r.value.get("helpUri"))
+        .and_then(J::as_str)
+        .map(String::from);
     locate(f, result, at, ctx, &mut finding);
     suppress(f, result, at, &mut finding);
 
@@ -566,8 +578,9 @@ fn fill(template: &str, args: &[String]) -> String {
             rest = &tail[2..];
             continue;
         }
-        if let Some(end) = tail.find('}')
-            && let Ok(n) = tail[1..end].parse::<usize>()
+        if tail.starts_with('{')
+            && let Some(end) = tail.find('}')
+            && let Some(Ok(n)) = tail.get(1..end).map(str::parse::<usize>)
             && let Some(arg) = args.get(n)
         {
             out.push_str(arg);
@@ -791,6 +804,13 @@ mod tests {
     }
 
     #[test]
+    fn placeholders_are_filled_and_stray_braces_kept() {
+        let args = ["a".to_string(), "b".to_string()];
+        assert_eq!(fill("{1}{0} {{x}} } {7} {", &args), "ba {x} } {7} {");
+        assert_eq!(fill("}{}{0", &args), "}{}{0");
+    }
+
+    #[test]
     fn a_run_without_invocations_is_not_completed() {
         let doc = json!({"version": "2.1.0", "runs": [
             {"tool": {"driver": {"name": "clippy"}}, "results": []},
@@ -836,15 +856,19 @@ mod tests {
 
     #[test]
     fn versions_and_other_formats_are_refused() {
-        let got = problems(&json!({"version": "2.0.0", "runs": []}));
+        let got = problems(
+            &json!({"version": "2.0.0", "runs": [{"tool": {"driver": {"name": "x"}}, "results": []}]}),
+        );
         assert_eq!(got[0].0, "security-format /version");
-        let got = problems(&json!({"runs": []}));
+        let got = problems(&json!({"version": "2.1.0", "runs": []}));
+        assert_eq!(got[0].0, "security-format /runs");
+        let got = problems(&json!({"runs": [{"tool": {"driver": {"name": "x"}}, "results": []}]}));
         assert_eq!(got[0].0, "security-format ");
         let got = problems(&json!({"site": []}));
         assert_eq!(got[0].0, "security-format ");
         assert!(got[0].1.contains("not SARIF"));
         let got = problems(
-            &json!({"version": "2.1.0", "$schema": "https://x/sarif-schema-2.0.0.json", "runs": []}),
+            &json!({"version": "2.1.0", "$schema": "https://x/sarif-schema-2.0.0.json", "runs": [{"tool": {"driver": {"name": "x"}}, "results": []}]}),
         );
         assert_eq!(got[0].0, "security-format /$schema");
     }

@@ -204,7 +204,7 @@ fn roundup31(x: f64) -> u32 {
     // The score is between 0 and 10: the cast cannot truncate.
     #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
     let int_input = (x * 100_000.0).round() as u64;
-    let tenths = if int_input % 10_000 == 0 {
+    let tenths = if int_input.is_multiple_of(10_000) {
         int_input / 10_000
     } else {
         int_input / 10_000 + 1

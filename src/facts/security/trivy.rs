@@ -142,7 +142,7 @@ fn read_item(
             finding.fixed_in = f
                 .opt_str(item, at, "FixedVersion")
                 .filter(|v| !v.is_empty());
-            finding.url = f.opt_str(item, at, "PrimaryURL");
+            finding.reference = f.opt_str(item, at, "PrimaryURL");
             finding.cwe = f
                 .array(item, at, "CweIDs")
                 .iter()
@@ -180,7 +180,7 @@ fn read_item(
                 .opt_str(item, at, "Message")
                 .or_else(|| finding.rule_name.clone())
                 .unwrap_or_else(|| id.clone());
-            finding.url = f.opt_str(item, at, "PrimaryURL");
+            finding.reference = f.opt_str(item, at, "PrimaryURL");
             if let Some(cause) = f.object(item, at, "CauseMetadata") {
                 let cat = ptr(at, "CauseMetadata");
                 finding.line = f.opt_pos(cause, &cat, "StartLine");

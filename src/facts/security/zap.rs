@@ -4,11 +4,14 @@
 //! ZAP writes every number as a string: `riskcode` "0".."3" is info, low, medium, high;
 //! `confidence` "0".."4" is false positive, low, medium, high, confirmed — a false positive
 //! (confidence 0) is kept, suppressed, with the reason. The report exists only once the scan has
-//! finished (ZAP writes it at the end), so its scan is completed. `@generated` is local time
+//! finished (ZAP writes it at the end), so its scan is completed — unless it has no site at all:
+//! ZAP then reached nothing (a target that was down), and the scan is not completed, with a
+//! warning. `@generated` is local time
 //! without a zone, so it is not a start time; `created` (ZAP 2.12+, RFC 3339) is.
 
 use super::severity::Severity;
 use super::{Coded, Fields, Finding, Report, Scan, cwe_of, ptr, ptr_i};
+use crate::facts::results::Problem;
 use serde_json::Value as J;
 
 const CONFIDENCE: [&str; 5] = ["false positive", "low", "medium", "high", "confirmed"];
@@ -32,7 +35,18 @@ pub fn read(doc: &J) -> Result<Report, Vec<Coded>> {
         .to_string();
     let version = f.opt_str(doc, "", "@version");
     let started = f.opt_time(doc, "", "created");
-    for (si, site) in f.array(doc, "", "site").iter().enumerate() {
+    let sites = f.array(doc, "", "site");
+    if sites.is_empty() {
+        report.warnings.push((
+            "security-nothing-scanned",
+            Problem::at_pointer(
+                "/site",
+                "the ZAP report has no site: ZAP reached nothing to scan, so the scan counts as not completed",
+            )
+            .help("check that the target was up when ZAP ran"),
+        ));
+    }
+    for (si, site) in sites.iter().enumerate() {
         let sat = ptr_i("/site", si);
         let abase = ptr(&sat, "alerts");
         for (ai, alert) in f.array(site, &sat, "alerts").iter().enumerate() {
@@ -47,7 +61,7 @@ pub fn read(doc: &J) -> Result<Report, Vec<Coded>> {
         tool,
         version,
         started,
-        completed: true,
+        completed: !sites.is_empty(),
         findings: report.findings.len(),
     });
     f.finish(report)
@@ -140,6 +154,7 @@ fn read_alert(f: &mut Fields, alert: &J, at: &str, tool: &str) -> Option<Finding
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used, clippy::panic)]
     use super::*;
     use serde_json::json;
 
@@ -221,5 +236,8 @@ mod tests {
             ]
         );
         assert!(read(&json!({"runs": []})).is_err());
+        let empty = read(&json!({"@version": "2.15.0", "site": []})).unwrap();
+        assert!(!empty.scans[0].completed);
+        assert_eq!(empty.warnings[0].0, "security-nothing-scanned");
     }
 }
