@@ -1,10 +1,110 @@
-//! The plan's `[release]` section.
+//! The plan's `[release]` section, and the small readers the staging sections (`[release]`,
+//! `[approvals]`, `[build]`, `[artifact]`) share.
+//!
+//! ```toml
+//! [release]
+//! version = "2.3.1"            # or version_from = "cargo" (with manifest = "Cargo.toml") or "git-tag"
+//! changelog = "CHANGELOG.md"
+//! rollback = "docs/rollback.md"
+//! repository = "."             # the git work tree; default: the plan's folder
+//! ```
 
-use crate::diag::Diagnostic;
-use crate::facts::release::Config;
+use crate::diag::{Diagnostic, suggestion};
+use crate::facts::release::{Config, VersionFrom};
 use crate::span::Span;
 use std::path::PathBuf;
-use toml::de::DeValue;
+use toml::de::{DeTable, DeValue};
+
+const KEYS: &[&str] = &[
+    "version",
+    "version_from",
+    "manifest",
+    "changelog",
+    "rollback",
+    "repository",
+];
+
+/// The section's table, or a `plan-type` error.
+pub(crate) fn table<'a, 'i>(
+    value: &'a DeValue<'i>,
+    name: &str,
+    at: Span,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<&'a DeTable<'i>> {
+    let t = value.as_table();
+    if t.is_none() {
+        diags.push(
+            Diagnostic::error("plan-type", format!("`{name}` must be a table: `[{name}]`"))
+                .at(at, "here"),
+        );
+    }
+    t
+}
+
+/// A string value, or a `plan-type` error.
+pub(crate) fn string(
+    value: &DeValue,
+    section: &str,
+    key: &str,
+    vspan: Span,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<String> {
+    match value.as_str() {
+        Some(s) if !s.trim().is_empty() => Some(s.to_string()),
+        Some(_) => {
+            diags.push(
+                Diagnostic::error("plan-value", format!("`{section}.{key}` is empty"))
+                    .at(vspan, "here"),
+            );
+            None
+        }
+        None => {
+            diags.push(
+                Diagnostic::error(
+                    "plan-type",
+                    format!(
+                        "`{section}.{key}` must be a string, not {}",
+                        value.type_str()
+                    ),
+                )
+                .at(vspan, "here"),
+            );
+            None
+        }
+    }
+}
+
+/// An unknown key, with a did-you-mean or the list of keys.
+pub(crate) fn unknown_key(
+    section: &str,
+    key: &str,
+    keys: &[&str],
+    kspan: Span,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let help = suggestion(key, keys.iter().copied())
+        .unwrap_or_else(|| format!("the keys of `[{section}]` are {}", keys.join(", ")));
+    diags.push(
+        Diagnostic::error("plan-unknown-key", format!("unknown key `{section}.{key}`"))
+            .at(kspan, "unknown")
+            .help(help),
+    );
+}
+
+/// A path relative to the plan's folder (`.` rather than an empty path for that folder).
+pub(crate) fn path(join: &dyn Fn(&str) -> PathBuf, rel: &str) -> PathBuf {
+    let p = join(rel);
+    if p.as_os_str().is_empty() {
+        PathBuf::from(".")
+    } else {
+        p
+    }
+}
+
+/// The plan's folder.
+pub(crate) fn plan_dir(join: &dyn Fn(&str) -> PathBuf) -> PathBuf {
+    path(join, ".")
+}
 
 /// Reads `[release]`; every problem is pushed to `diags`.
 pub fn section(
@@ -14,6 +114,89 @@ pub fn section(
     span: &dyn Fn(std::ops::Range<usize>) -> Span,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Config> {
-    let _ = (value, at, join, span, diags);
-    Some(Config::default())
+    let table = table(value, "release", at, diags)?;
+    let before = diags.len();
+    let mut config = Config {
+        dir: plan_dir(join),
+        at: Some(at),
+        ..Config::default()
+    };
+    for (k, v) in table {
+        let key = k.get_ref().as_ref();
+        let kspan = span(k.span());
+        let vspan = span(v.span());
+        if !KEYS.contains(&key) {
+            unknown_key("release", key, KEYS, kspan, diags);
+            continue;
+        }
+        let Some(s) = string(v.get_ref(), "release", key, vspan, diags) else {
+            continue;
+        };
+        match key {
+            "version" => config.version = Some((s, vspan)),
+            "version_from" => match VersionFrom::parse(&s) {
+                Some(f) => config.version_from = Some((f, vspan)),
+                None => {
+                    let help = suggestion(&s, VersionFrom::NAMES.iter().copied())
+                        .unwrap_or_else(|| "write `plan`, `cargo` or `git-tag`".into());
+                    diags.push(
+                        Diagnostic::error(
+                            "plan-value",
+                            format!("`release.version_from` cannot be `{s}`"),
+                        )
+                        .at(vspan, "not a version source")
+                        .help(help),
+                    );
+                }
+            },
+            "manifest" => config.manifest = Some((path(join, &s), vspan)),
+            "changelog" => config.changelog = Some((path(join, &s), vspan)),
+            "rollback" => config.rollback = Some((path(join, &s), vspan)),
+            _ => config.repository = Some((path(join, &s), vspan)),
+        }
+    }
+    match (&config.version, &config.version_from) {
+        (None, Some((VersionFrom::Plan, vspan))) => diags.push(
+            Diagnostic::error(
+                "plan-value",
+                "`release.version_from = \"plan\"` needs `release.version`",
+            )
+            .at(*vspan, "no version in the plan")
+            .help("write the version: `version = \"2.3.1\"`"),
+        ),
+        (Some((_, at)), Some((from, fspan))) if *from != VersionFrom::Plan => diags.push(
+            Diagnostic::error(
+                "plan-value",
+                format!(
+                    "`release.version` and `release.version_from = \"{}\"` disagree on where the version comes from",
+                    from.name()
+                ),
+            )
+            .at(*at, "the version is written here")
+            .also(*fspan, "and read from elsewhere here")
+            .help("keep one of the two"),
+        ),
+        _ => {}
+    }
+    let effective = match (&config.version_from, &config.version) {
+        (Some((from, _)), _) => Some(*from),
+        (None, Some(_)) => Some(VersionFrom::Plan),
+        (None, None) => None,
+    };
+    if let (Some((_, mspan)), Some(from)) = (&config.manifest, effective)
+        && from != VersionFrom::Cargo
+    {
+        diags.push(
+            Diagnostic::error(
+                "plan-value",
+                format!(
+                    "`release.manifest` would not be read: the version comes from {}",
+                    from.describe()
+                ),
+            )
+            .at(*mspan, "unused")
+            .help("drop `manifest`, or read the version from it: `version_from = \"cargo\"`"),
+        );
+    }
+    (diags.len() == before).then_some(config)
 }
