@@ -39,6 +39,10 @@ pub struct Config {
     pub file: Option<(PathBuf, Span)>,
     /// What counts as this release (`subject`); empty: the release version and artifact digest.
     pub subjects: Vec<(String, Span)>,
+    /// The plan's `[release]` and `[artifact]`, which say what this release is when `subject`
+    /// does not (the plan loader fills them in).
+    pub release: Option<crate::facts::release::Config>,
+    pub artifact: Option<crate::facts::artifact::Config>,
 }
 
 /// What a sign-off approves.
@@ -69,33 +73,8 @@ const FIELDS: &[&str] = &["who", "role", "at", "subject", "comment"];
 /// This release's subjects, when the plan does not list them.
 fn default_subjects(config: &Config, sources: &mut SourceMap) -> Vec<Subject> {
     let mut out = Vec::new();
-    let plan = config
-        .at
-        .and_then(|at| sources.get(at.file).map(|f| (at.file, f.text.clone())));
-    let dir = config.dir.clone();
-    let join = move |rel: &str| crate::policy::load::normalize(&dir.join(rel));
-    let mut release = None;
-    let mut artifact = None;
-    if let Some((file, text)) = &plan
-        && let Ok(doc) = DeTable::parse(text)
-    {
-        let span = |r: std::ops::Range<usize>| Span::new(*file, r);
-        let mut ignored = Vec::new();
-        for (k, v) in doc.get_ref() {
-            let at = span(k.span());
-            match k.get_ref().as_ref() {
-                "release" => {
-                    release =
-                        crate::plan::release::section(v.get_ref(), at, &join, &span, &mut ignored);
-                }
-                "artifact" => {
-                    artifact =
-                        crate::plan::artifact::section(v.get_ref(), at, &join, &span, &mut ignored);
-                }
-                _ => {}
-            }
-        }
-    }
+    let release = config.release.clone();
+    let artifact = config.artifact.clone();
     let release = release.unwrap_or_else(|| crate::facts::release::Config {
         dir: config.dir.clone(),
         ..Default::default()

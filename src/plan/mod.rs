@@ -258,6 +258,11 @@ pub fn load(path: &Path, sources: &mut SourceMap) -> Result<Plan, Vec<Diagnostic
             }
         }
     }
+    // The sign-offs compare with this release's version and artifact, from their own sections.
+    if let Some(a) = plan.approvals.as_mut() {
+        a.release = plan.release.clone();
+        a.artifact = plan.artifact.clone();
+    }
     if diags.is_empty() {
         Ok(plan)
     } else {
