@@ -36,11 +36,18 @@ pub struct Jtl {
     ncols: usize,
     role_of: Vec<u8>,
     has: [bool; ROLES],
+    /// The last column that has a role.
+    last_role: usize,
 }
 
 fn split(line: &[u8], d: u8) -> Vec<String> {
     line.split(|b| *b == d)
-        .map(|f| String::from_utf8_lossy(f).trim().trim_matches('"').to_string())
+        .map(|f| {
+            String::from_utf8_lossy(f)
+                .trim()
+                .trim_matches('"')
+                .to_string()
+        })
         .collect()
 }
 
@@ -75,11 +82,13 @@ impl Jtl {
                     }
                 }
             }
+            let last_role = role_of.iter().rposition(|r| *r != NONE).unwrap_or(0);
             return Ok(Jtl {
                 delim: d,
                 ncols: names.len(),
                 role_of,
                 has,
+                last_role,
             });
         }
         let shown: String = String::from_utf8_lossy(line).chars().take(200).collect();
@@ -167,7 +176,10 @@ impl Jtl {
             match stream::parse_u64(f[TS]).and_then(|t| i64::try_from(t).ok()) {
                 Some(t) => {
                     let start = t.saturating_mul(1_000_000);
-                    Some((start, start.saturating_add(i64::try_from(ns).unwrap_or(i64::MAX))))
+                    Some((
+                        start,
+                        start.saturating_add(i64::try_from(ns).unwrap_or(i64::MAX)),
+                    ))
                 }
                 None => {
                     found.push(field_error(TS, "milliseconds since the epoch").help(
@@ -203,7 +215,14 @@ impl Jtl {
     }
 
     #[inline]
-    fn put<'a>(&self, col: usize, start: usize, field: &'a [u8], f: &mut [&'a [u8]; ROLES], at: &mut [usize; ROLES]) {
+    fn put<'a>(
+        &self,
+        col: usize,
+        start: usize,
+        field: &'a [u8],
+        f: &mut [&'a [u8]; ROLES],
+        at: &mut [usize; ROLES],
+    ) {
         if let Some(&r) = self.role_of.get(col)
             && let (Some(slot), Some(pos)) = (f.get_mut(usize::from(r)), at.get_mut(usize::from(r)))
         {
@@ -232,12 +251,31 @@ impl stream::Format for Jtl {
             if !(b.has_quote && memchr::memchr(b'"', line).is_some()) {
                 let mut col = 0usize;
                 let mut start = 0usize;
-                for i in memchr::memchr_iter(self.delim, line) {
-                    self.put(col, start, line.get(start..i).unwrap_or_default(), &mut f, &mut at);
+                let mut ends = memchr::memchr_iter(self.delim, line);
+                // Fields up to the last one gate reads are cut out; the rest only counted.
+                while col < self.last_role {
+                    let Some(i) = ends.next() else { break };
+                    let field = line.get(start..i).unwrap_or_default();
+                    self.put(col, start, field, &mut f, &mut at);
                     col += 1;
                     start = i + 1;
                 }
-                self.put(col, start, line.get(start..).unwrap_or_default(), &mut f, &mut at);
+                let end = if col == self.last_role {
+                    ends.next()
+                } else {
+                    None
+                };
+                match end {
+                    Some(i) => {
+                        let field = line.get(start..i).unwrap_or_default();
+                        self.put(col, start, field, &mut f, &mut at);
+                        col += 1 + ends.count();
+                    }
+                    None => {
+                        let field = line.get(start..).unwrap_or_default();
+                        self.put(col, start, field, &mut f, &mut at);
+                    }
+                }
                 self.row(&f, &at, col + 1, n, line, b.last && !ended, rec, found);
                 continue;
             }
@@ -335,7 +373,10 @@ mod tests {
 
     #[test]
     fn problems_are_located() {
-        let (_, found) = run("timeStamp,elapsed,label", "1000,x,a\n1000,5\n2000,7,a,b\n3000,1");
+        let (_, found) = run(
+            "timeStamp,elapsed,label",
+            "1000,x,a\n1000,5\n2000,7,a,b\n3000,1",
+        );
         let got: Vec<(u64, u64, &str)> = found.iter().map(|f| (f.line, f.column, f.code)).collect();
         assert_eq!(
             got,

@@ -102,7 +102,7 @@ fn ms_to_ns(s: &[u8]) -> Option<u64> {
         return i.checked_mul(1_000_000)?.checked_add(f + up);
     }
     let v = stream::parse_f64(s)?;
-    (v >= 0.0 && v < 1.8e13).then(|| (v * 1e6).round() as u64)
+    (0.0..1.8e13).contains(&v).then(|| (v * 1e6).round() as u64)
 }
 
 impl K6 {
@@ -228,6 +228,7 @@ impl K6 {
     }
 
     /// The general reading of a line, through serde_json.
+    #[allow(clippy::too_many_arguments)]
     fn slow(
         &self,
         line: &[u8],
@@ -242,13 +243,29 @@ impl K6 {
             Ok(v) => v,
             Err(e) => {
                 let message = e.to_string();
-                let reason = message.split(" at line ").next().unwrap_or(&message).to_string();
+                let reason = message
+                    .split(" at line ")
+                    .next()
+                    .unwrap_or(&message)
+                    .to_string();
                 let col = stream::column(line, e.column().saturating_sub(1));
                 found.push(if e.is_eof() && last && !ended {
-                    Found::new("results-truncated", n, col, line, format!("the file ends in the middle of a line: {reason}"))
-                        .help("the test or the copy of its results was cut short: rerun it")
+                    Found::new(
+                        "results-truncated",
+                        n,
+                        col,
+                        line,
+                        format!("the file ends in the middle of a line: {reason}"),
+                    )
+                    .help("the test or the copy of its results was cut short: rerun it")
                 } else {
-                    Found::new("load-syntax", n, col, line, format!("this line is not JSON: {reason}"))
+                    Found::new(
+                        "load-syntax",
+                        n,
+                        col,
+                        line,
+                        format!("this line is not JSON: {reason}"),
+                    )
                 });
                 return;
             }
@@ -314,7 +331,8 @@ impl stream::Format for K6 {
             if line.iter().all(u8::is_ascii_whitespace) {
                 continue;
             }
-            if line.starts_with(b"{\"type\":\"Point\"") && memchr::memchr(b'\\', line).is_none()
+            if line.starts_with(b"{\"type\":\"Point\"")
+                && memchr::memchr(b'\\', line).is_none()
                 && let Some(at) = self.metric_key.rfind(line)
                 && let Some(rest) = line.get(at + 10..)
                 && let Some(close) = memchr::memchr(b'"', rest)
@@ -360,7 +378,11 @@ mod tests {
         for line in [fast, slow] {
             let mut rec = Recorder::new(0, DEFAULT_WINDOW_NS);
             let mut found = Vec::new();
-            let b = Block { data: line.as_bytes(), last: true, has_quote: false };
+            let b = Block {
+                data: line.as_bytes(),
+                last: true,
+                has_quote: false,
+            };
             k6.block(&b, &mut rec, &mut found);
             assert!(found.is_empty(), "{found:?}");
             results.push(rec.result("k6", "f", FORMAT, true));

@@ -97,7 +97,6 @@ impl std::fmt::Debug for Config {
     }
 }
 
-
 /// How a file is read.
 enum Kind {
     /// JMeter CSV: the header's layout, and the bytes up to the first row.
@@ -160,7 +159,11 @@ fn sniff(
         .map_err(|e| {
             Diagnostic::error(
                 "results-unreadable",
-                format!("cannot read {what} `{}`: {}", shown(path), crate::diag::io_reason(&e)),
+                format!(
+                    "cannot read {what} `{}`: {}",
+                    shown(path),
+                    crate::diag::io_reason(&e)
+                ),
             )
         })?;
     let body = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&head);
@@ -209,7 +212,8 @@ fn sniff(
             p.help = f.help;
             results::located_in_stream(f.code, jtl::WHAT, path, p, sources)
         })?;
-        let header = bom + first.len() as u64 + u64::from(complete && memchr::memchr(b'\n', body).is_some());
+        let header =
+            bom + first.len() as u64 + u64::from(complete && memchr::memchr(b'\n', body).is_some());
         Kind::Jtl(layout, header)
     } else if matches!(tool, None | Some(Tool::Vegeta)) && vegeta_stream::is_gob(&head) {
         return Err(Diagnostic::error(
@@ -302,24 +306,48 @@ fn read_stream(
     let io = |e: std::io::Error| {
         vec![Diagnostic::error(
             "results-unreadable",
-            format!("cannot read {what} `{}`: {}", shown(&p.path), crate::diag::io_reason(&e)),
+            format!(
+                "cannot read {what} `{}`: {}",
+                shown(&p.path),
+                crate::diag::io_reason(&e)
+            ),
         )]
     };
     file.seek(std::io::SeekFrom::Start(skip)).map_err(io)?;
     let progress = config.progress.as_ref();
     let (outcome, format, timeouts) = match &p.kind {
         Kind::Jtl(layout, _) => (
-            stream::run(layout, file, first_line, skip, total, origin, window, progress),
+            stream::run(
+                layout, file, first_line, skip, total, origin, window, progress,
+            ),
             jtl::FORMAT,
             layout.marks_timeouts(),
         ),
         Kind::K6 => (
-            stream::run(&k6_stream::K6::default(), file, first_line, skip, total, origin, window, progress),
+            stream::run(
+                &k6_stream::K6::default(),
+                file,
+                first_line,
+                skip,
+                total,
+                origin,
+                window,
+                progress,
+            ),
             k6_stream::FORMAT,
             true,
         ),
         _ => (
-            stream::run(&vegeta_stream::Vegeta::default(), file, first_line, skip, total, origin, window, progress),
+            stream::run(
+                &vegeta_stream::Vegeta::default(),
+                file,
+                first_line,
+                skip,
+                total,
+                origin,
+                window,
+                progress,
+            ),
             vegeta_stream::FORMAT,
             true,
         ),
@@ -350,7 +378,13 @@ fn read_stream(
         let problem = Problem::at_line(outcome.next_line, 1, "", message).help(
             "an empty results file is evidence of nothing, not zero findings: check the step that runs the test",
         );
-        errors.push(results::located_in_stream("load-empty", what, &p.path, problem, sources));
+        errors.push(results::located_in_stream(
+            "load-empty",
+            what,
+            &p.path,
+            problem,
+            sources,
+        ));
     }
     if rec.windows_overflow {
         errors.push(
@@ -406,7 +440,10 @@ pub fn produce(
         }
     }
     if planned.is_empty() && errors.is_empty() {
-        errors.push(Diagnostic::error("load-input", "no load results were named"));
+        errors.push(Diagnostic::error(
+            "load-input",
+            "no load results were named",
+        ));
     }
     // Windows of every raw stream share one grid, from the earliest first sample.
     let origin = planned
@@ -418,7 +455,8 @@ pub fn produce(
             Kind::Whole => None,
         })
         .min()
-        .unwrap_or(0);
+        // Whole milliseconds, so a window's `start` is exactly where it starts.
+        .map_or(0, |o| o.div_euclid(1_000_000).saturating_mul(1_000_000));
     let mut reads = Vec::new();
     for p in &planned {
         let read = match p.kind {
@@ -451,7 +489,10 @@ pub fn produce(
         );
     }
     let Some(schema) = crate::schema::namespace("load") else {
-        return Err(vec![Diagnostic::error("internal", "gate has no `load` schema")]);
+        return Err(vec![Diagnostic::error(
+            "internal",
+            "gate has no `load` schema",
+        )]);
     };
     let value = super::json::typed_namespace(&doc, schema).map_err(|(errors, _)| {
         errors
@@ -493,7 +534,10 @@ pub fn produce(
             }
         }
     }
-    let files: Vec<String> = reads.iter().map(|r| format!("`{}`", r.result.file)).collect();
+    let files: Vec<String> = reads
+        .iter()
+        .map(|r| format!("`{}`", r.result.file))
+        .collect();
     Ok((
         Namespace {
             value,
@@ -596,8 +640,16 @@ fn combine_many(reads: &[FileRead], warnings: &mut Vec<Diagnostic>) -> LoadResul
     let min_max = |ls: &mut dyn Iterator<Item = &Latency>| {
         let ls: Vec<&Latency> = ls.collect();
         Latency {
-            min: ls.iter().map(|l| l.min).collect::<Option<Vec<f64>>>().and_then(|v| v.into_iter().reduce(f64::min)),
-            max: ls.iter().map(|l| l.max).collect::<Option<Vec<f64>>>().and_then(|v| v.into_iter().reduce(f64::max)),
+            min: ls
+                .iter()
+                .map(|l| l.min)
+                .collect::<Option<Vec<f64>>>()
+                .and_then(|v| v.into_iter().reduce(f64::min)),
+            max: ls
+                .iter()
+                .map(|l| l.max)
+                .collect::<Option<Vec<f64>>>()
+                .and_then(|v| v.into_iter().reduce(f64::max)),
             ..Latency::default()
         }
     };
@@ -630,7 +682,13 @@ fn combine_many(reads: &[FileRead], warnings: &mut Vec<Diagnostic>) -> LoadResul
         .map(|name| {
             let from: Vec<(&FileRead, &Endpoint)> = reads
                 .iter()
-                .filter_map(|r| r.result.endpoints.iter().find(|e| e.name == name).map(|e| (r, e)))
+                .filter_map(|r| {
+                    r.result
+                        .endpoints
+                        .iter()
+                        .find(|e| e.name == name)
+                        .map(|e| (r, e))
+                })
                 .collect();
             match from.as_slice() {
                 [(_, e)] => (*e).clone(),
@@ -668,7 +726,10 @@ fn combine_many(reads: &[FileRead], warnings: &mut Vec<Diagnostic>) -> LoadResul
         co_corrected: results.iter().find_map(|r| r.co_corrected),
         endpoints,
         windows: merged_result.map(|m| m.windows).unwrap_or_default(),
-        thresholds: results.iter().flat_map(|r| r.thresholds.iter().cloned()).collect(),
+        thresholds: results
+            .iter()
+            .flat_map(|r| r.thresholds.iter().cloned())
+            .collect(),
         samples: results.iter().map(|r| r.samples).sum(),
     }
 }

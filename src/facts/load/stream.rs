@@ -49,7 +49,13 @@ pub struct Found {
 }
 
 impl Found {
-    pub fn new(code: &'static str, line: u64, column: u64, text: &[u8], message: impl Into<String>) -> Found {
+    pub fn new(
+        code: &'static str,
+        line: u64,
+        column: u64,
+        text: &[u8],
+        message: impl Into<String>,
+    ) -> Found {
         Found {
             code,
             line,
@@ -221,7 +227,9 @@ pub fn run<F: Format>(
                 };
                 let (lines, rec, found) = n;
                 let _ = back_tx.send(buf);
-                let mut sh = shared.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+                let mut sh = shared
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner);
                 sh.rec.merge(&rec);
                 sh.lines.push((seq, lines));
                 sh.found.extend(found.into_iter().map(|f| (seq, f)));
@@ -338,14 +346,15 @@ pub fn parse_f64(s: &[u8]) -> Option<f64> {
         Some(i) => (s.get(..i)?, s.get(i + 1..)?),
         None => (s, &b""[..]),
     };
-    if frac.len() <= 15 && int.len() <= 15 {
-        if let Some(i) = parse_u64(int) {
-            if frac.is_empty() {
-                return Some(i as f64);
-            }
-            if let Some(f) = parse_u64(frac) {
-                return Some(i as f64 + f as f64 / POW10.get(frac.len()).copied().unwrap_or(1.0));
-            }
+    if frac.len() <= 15
+        && int.len() <= 15
+        && let Some(i) = parse_u64(int)
+    {
+        if frac.is_empty() {
+            return Some(i as f64);
+        }
+        if let Some(f) = parse_u64(frac) {
+            return Some(i as f64 + f as f64 / POW10.get(frac.len()).copied().unwrap_or(1.0));
         }
     }
     std::str::from_utf8(s)
@@ -443,7 +452,11 @@ mod tests {
             "1999-12-31T00:00:00.000001Z",
         ] {
             let j: jiff::Timestamp = s.parse().unwrap_or_default();
-            assert_eq!(fast_time(s.as_bytes()), i64::try_from(j.as_nanosecond()).ok(), "{s}");
+            assert_eq!(
+                fast_time(s.as_bytes()),
+                i64::try_from(j.as_nanosecond()).ok(),
+                "{s}"
+            );
         }
         assert_eq!(fast_time(b"2026-13-01T00:00:00Z"), None);
         assert_eq!(parse_time(b"yesterday"), None);

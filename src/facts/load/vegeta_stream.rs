@@ -23,9 +23,7 @@ pub fn is_first_line(v: &J) -> bool {
 /// Whether the start of a file looks like vegeta's gob encoding: binary, with its field names.
 pub fn is_gob(head: &[u8]) -> bool {
     let text = std::str::from_utf8(head).is_ok() && !head.contains(&0);
-    !text
-        && memmem::find(head, b"Latency").is_some()
-        && memmem::find(head, b"Timestamp").is_some()
+    !text && memmem::find(head, b"Latency").is_some() && memmem::find(head, b"Timestamp").is_some()
 }
 
 struct Sample<'a> {
@@ -59,12 +57,12 @@ impl Default for Vegeta {
     }
 }
 
-fn number_at<'a>(line: &'a [u8], at: usize) -> Option<&'a [u8]> {
+fn number_at(line: &[u8], at: usize) -> Option<&[u8]> {
     let rest = line.get(at..)?;
     rest.get(..memchr::memchr2(b',', b'}', rest)?)
 }
 
-fn string_at<'a>(line: &'a [u8], at: usize) -> Option<&'a [u8]> {
+fn string_at(line: &[u8], at: usize) -> Option<&[u8]> {
     let rest = line.get(at..)?;
     rest.get(..memchr::memchr(b'"', rest)?)
 }
@@ -88,10 +86,19 @@ impl Vegeta {
         })
     }
 
-    fn apply(&self, s: &Sample, n: u64, line: &[u8], name: &mut Vec<u8>, rec: &mut Recorder, found: &mut Vec<Found>) {
+    fn apply(
+        &self,
+        s: &Sample,
+        n: u64,
+        line: &[u8],
+        name: &mut Vec<u8>,
+        rec: &mut Recorder,
+        found: &mut Vec<Found>,
+    ) {
         let bad = |key: &str, value: &[u8], what: &str| {
             let shown: String = String::from_utf8_lossy(value).chars().take(60).collect();
-            let at = memmem::find(line, format!("\"{key}\":").as_bytes()).map_or(0, |i| i + key.len() + 3);
+            let at = memmem::find(line, format!("\"{key}\":").as_bytes())
+                .map_or(0, |i| i + key.len() + 3);
             Found::new(
                 "load-field",
                 n,
@@ -114,7 +121,9 @@ impl Vegeta {
         };
         let failed = code == 0 || code >= 400 || !s.error.is_empty();
         let timeout = !s.error.is_empty()
-            && String::from_utf8_lossy(s.error).to_ascii_lowercase().contains("timeout");
+            && String::from_utf8_lossy(s.error)
+                .to_ascii_lowercase()
+                .contains("timeout");
         name.clear();
         if !s.url.is_empty() {
             name.extend_from_slice(s.method);
@@ -128,24 +137,55 @@ impl Vegeta {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn slow(&self, line: &[u8], n: u64, ended: bool, last: bool, name: &mut Vec<u8>, rec: &mut Recorder, found: &mut Vec<Found>) {
+    fn slow(
+        &self,
+        line: &[u8],
+        n: u64,
+        ended: bool,
+        last: bool,
+        name: &mut Vec<u8>,
+        rec: &mut Recorder,
+        found: &mut Vec<Found>,
+    ) {
         let v: J = match serde_json::from_slice(line) {
             Ok(v) => v,
             Err(e) => {
                 let message = e.to_string();
-                let reason = message.split(" at line ").next().unwrap_or(&message).to_string();
+                let reason = message
+                    .split(" at line ")
+                    .next()
+                    .unwrap_or(&message)
+                    .to_string();
                 let col = stream::column(line, e.column().saturating_sub(1));
                 found.push(if e.is_eof() && last && !ended {
-                    Found::new("results-truncated", n, col, line, format!("the file ends in the middle of a line: {reason}"))
-                        .help("the attack or the copy of its results was cut short: rerun it")
+                    Found::new(
+                        "results-truncated",
+                        n,
+                        col,
+                        line,
+                        format!("the file ends in the middle of a line: {reason}"),
+                    )
+                    .help("the attack or the copy of its results was cut short: rerun it")
                 } else {
-                    Found::new("load-syntax", n, col, line, format!("this line is not JSON: {reason}"))
+                    Found::new(
+                        "load-syntax",
+                        n,
+                        col,
+                        line,
+                        format!("this line is not JSON: {reason}"),
+                    )
                 });
                 return;
             }
         };
         let Some(obj) = v.as_object() else {
-            found.push(Found::new("load-format", n, 1, line, "this line is not a vegeta result object"));
+            found.push(Found::new(
+                "load-format",
+                n,
+                1,
+                line,
+                "this line is not a vegeta result object",
+            ));
             return;
         };
         let missing: Vec<&str> = ["code", "timestamp", "latency"]
@@ -162,10 +202,14 @@ impl Vegeta {
             ));
             return;
         }
-        let text = |k: &str| obj.get(k).map(|v| match v {
-            J::String(s) => s.clone(),
-            other => other.to_string(),
-        }).unwrap_or_default();
+        let text = |k: &str| {
+            obj.get(k)
+                .map(|v| match v {
+                    J::String(s) => s.clone(),
+                    other => other.to_string(),
+                })
+                .unwrap_or_default()
+        };
         let (code, timestamp, latency) = (text("code"), text("timestamp"), text("latency"));
         let (error, method, url) = (text("error"), text("method"), text("url"));
         let s = Sample {
