@@ -477,10 +477,14 @@ pub fn produce(
     let overall = combine(&reads, config, &mut warnings);
     let mut doc = overall.to_json();
     if let J::Object(m) = &mut doc {
-        // Windows come only from raw streams: a summary has none, so with a summary among the
-        // sources `load.windows` is not produced (reading it is an error), rather than a list
-        // that would leave the summary's requests out (or an empty one every rule passes).
-        if reads.iter().any(|r| r.rec.is_none()) {
+        // Windows of several files come only from raw streams, whose histograms merge: with a
+        // summary among them `load.windows` is not produced (reading it is an error), rather
+        // than a list that would leave the summary's requests out. A summary alone gives its own
+        // windows (Artillery's periods, Locust's history), or none — and then no list at all,
+        // never an empty one every rule passes.
+        let summaries = reads.iter().filter(|r| r.rec.is_none()).count();
+        let own_windows = matches!(reads.as_slice(), [only] if !only.result.windows.is_empty());
+        if summaries > 0 && !own_windows {
             m.remove("windows");
         }
         m.insert(
