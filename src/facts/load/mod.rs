@@ -474,6 +474,14 @@ pub fn produce(
     if !errors.is_empty() {
         return Err(errors);
     }
+    // k6 writes a `dropped_iterations` sample for every iteration it could not start on time,
+    // and executors that start iterations on no schedule never drop one: so in a k6 file the
+    // metric's absence is k6 saying "none dropped", in every form it writes.
+    for r in &mut reads {
+        if r.result.tool == "k6" && r.result.requests.dropped.is_none() {
+            r.result.requests.dropped = Some(0);
+        }
+    }
     let overall = combine(&reads, config, &mut warnings);
     let mut doc = overall.to_json();
     if let J::Object(m) = &mut doc {

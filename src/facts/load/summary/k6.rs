@@ -97,10 +97,8 @@ pub(super) fn read(doc: &J, handle: bool, f: &mut Fields) -> Option<LoadResult> 
             None
         }
     };
-    // `dropped_iterations` is written only when an arrival-rate executor could not start an
-    // iteration on time. Its absence means "none dropped" for those executors, but "cannot drop"
-    // for the others, and the summary does not say which executor ran: so an absent metric leaves
-    // `dropped` unknown rather than 0.
+    // `dropped_iterations` is written only when an iteration could not start on time; its
+    // absence is read as 0 by the producer (`load::produce`), for every k6 form alike.
     let dropped = find("dropped_iterations").and_then(|m| f.need_count(m.stats, &m.at, "count"));
 
     match find("http_req_duration") {
