@@ -1,10 +1,14 @@
 //! print → parse → print: random syntax trees (every expression kind, every literal kind, depth up
 //! to 5), printed by `policy::print`, read back by the parser as the same tree — spans aside, and
 //! with exactly the parentheses the grammar needs where the random tree is not in the shape the
-//! parser makes — and printed again as the same text.
+//! parser makes — and printed again as the same text. Then `gate fmt`'s side: printed text with
+//! comments sprinkled over it formats to the same tree with every comment kept, in order, and
+//! formatting again changes nothing.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use gate::policy::ast::*;
+use gate::policy::comments;
+use gate::policy::format::format_source;
 use gate::policy::parser::parse_module;
 use gate::policy::print::{print_expr, print_module};
 use gate::schema::RESERVED;
@@ -831,9 +835,10 @@ proptest! {
         prop_assert_eq!(print_module(&parsed), text);
     }
 
-    /// `print_expr` is the text a `let` prints.
+    /// `print_expr` is the text a `let` prints (a list may be wrapped over several lines).
     #[test]
     fn print_expr_is_the_let_text(e in raw_expr(true)) {
+        prop_assume!(!matches!(e.kind, ExprKind::List(_)));
         let m = Module {
             file: FileId(0),
             items: vec![Item::Let(LetDecl {
@@ -844,5 +849,68 @@ proptest! {
             })],
         };
         prop_assert_eq!(print_module(&m), format!("let x = {}\n", print_expr(&e)));
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Comments
+
+/// `text` with comments added: for line `i`, `picks[i]` says whether a comment goes on a line of
+/// its own above it (bit 0) and at its end (bit 1). None goes where it would change a doc comment:
+/// inside or right below a run of `##` lines, or at the end of one.
+fn sprinkle(text: &str, picks: &[u8]) -> (String, Vec<String>) {
+    let mut out = String::new();
+    let mut added = Vec::new();
+    let mut prev_doc = false;
+    for (i, line) in text.lines().enumerate() {
+        let pick = picks.get(i).copied().unwrap_or(0);
+        let doc = line.trim_start().starts_with("##");
+        let indent = &line[..line.len() - line.trim_start().len()];
+        if pick & 1 == 1 && !doc && !prev_doc {
+            let c = format!("# above {i}");
+            out.push_str(&format!("{indent}{c}\n"));
+            added.push(c);
+        }
+        out.push_str(line);
+        if pick & 2 == 2 && !doc && !line.trim().is_empty() {
+            let c = format!("# after {i} \"#\"");
+            out.push_str(&format!("  {c}"));
+            added.push(c);
+        }
+        out.push('\n');
+        prev_doc = doc;
+    }
+    (out, added)
+}
+
+fn comment_texts(text: &str) -> Result<Vec<String>, TestCaseError> {
+    let m = parse_clean(text)?;
+    let mut all = comments::scan(text);
+    comments::doc_comments(&m, text, &mut all);
+    Ok(all.into_iter().filter(|c| !c.doc).map(|c| c.text).collect())
+}
+
+proptest! {
+    /// Printed text is already formatted; with comments added it formats to the same tree,
+    /// keeps every comment in order, and formatting that again changes nothing.
+    #[test]
+    fn formatting_keeps_comments_and_is_idempotent(
+        m in module(),
+        picks in vec(0u8..4, 0..48),
+    ) {
+        let text = print_module(&m);
+        let tree = parse_clean(&text)?;
+        let same = format_source(FileId(0), &text).map_err(|e| TestCaseError::fail(format!("{e:?}\n{text}")))?;
+        prop_assert_eq!(&same, &text);
+        let (commented, added) = sprinkle(&text, &picks);
+        prop_assert_eq!(comment_texts(&commented)?, added.clone());
+        let formatted = format_source(FileId(0), &commented)
+            .map_err(|e| TestCaseError::fail(format!("{e:?}\n{commented}")))?;
+        let again = parse_clean(&formatted)?;
+        prop_assert_eq!(shape(&again), shape(&tree), "formatted:\n{}", formatted);
+        prop_assert_eq!(comment_texts(&formatted)?, added, "formatted:\n{}", formatted);
+        let twice = format_source(FileId(0), &formatted)
+            .map_err(|e| TestCaseError::fail(format!("{e:?}\n{formatted}")))?;
+        prop_assert_eq!(twice, formatted);
     }
 }

@@ -3,8 +3,11 @@
 
 pub mod ast;
 pub mod check;
+pub mod comments;
 pub mod depth;
+pub mod format;
 pub mod ir;
+pub mod lint;
 pub mod load;
 pub mod parser;
 pub mod print;

@@ -1,15 +1,44 @@
 //! The way back: syntax tree → canonical policy text, the basis of `gate fmt`.
 //!
 //! The output is deterministic and idempotent: printing what the parser reads from printed text
-//! gives the same text again. Items are separated by one blank line and laid out as the example
-//! policies are (a rule's `for` lines and its check indented two spaces, a message on its own line
-//! indented four, a waiver's `until`, `by` and `because` on lines of their own). An expression is
-//! printed on one line, with parentheses only where the tree has an [`ExprKind::Paren`] or where
-//! the grammar needs them to read the tree back as it is.
+//! gives the same text again. An expression is printed on one line, with parentheses only where
+//! the tree has an [`ExprKind::Paren`] or where the grammar needs them to read the tree back as
+//! it is.
+//!
+//! # The canonical layout
+//!
+//! - Items are separated by one blank line. Consecutive `let`s, and consecutive `use`s, keep the
+//!   author's choice: one blank line between them or none. No blank line starts the file, and
+//!   the file ends with one newline.
+//! - A doc comment is printed as `## text` lines directly above its item (an empty doc line is a
+//!   bare `##`).
+//! - `rule NAME: LEVEL {`, then each `for` and the check on a line of their own, indented two
+//!   spaces; a `for` whose `where` was written on a line of its own keeps it on the next line,
+//!   indented four (the author's choice: conditions are never broken, so a long one stays long
+//!   either way). A check's `else` / `because`
+//!   message goes on its own line indented four (messages are never broken, however long). `}`
+//!   alone.
+//! - `waive RULE [where COND]`, then `until`, `by` and `because` on lines of their own, indented
+//!   two.
+//! - A `let` whose value is a list literal wider than [`WIDTH`], or written over several lines,
+//!   is printed with `[` ending the first line, the elements indented two and filled up to
+//!   [`WIDTH`] columns (an element the author started on a new line starts one), a trailing comma,
+//!   and `]` alone. Every other list is printed on one line.
+//!
+//! # Comments
+//!
+//! [`print_source`] puts back every `#` comment of the text the tree was read from (the grammar
+//! skips them; [`comments::scan`] finds them). Each printed line stands for a place in the
+//! source (the start of its first token). A comment on a line of its own is printed before the
+//! first printed line that comes after it, indented like that line (like the body for a closing
+//! `}` or `]`); blank lines before such comments are kept (one at most) between items, dropped
+//! inside one. A comment that ended a line of code ends the printed line that holds that code. A
+//! comment inside a construct that is printed on one line (a condition written over several
+//! lines) moves above that line, and only the last such comment that ended a line stays at its
+//! end, so comments always keep their order. `##` doc comments are part of the tree; a `##` line
+//! that is not a doc comment (above a `use`, inside a rule) is an ordinary comment.
 //!
 //! What does not survive printing:
-//! - comments other than `##` doc comments, and a doc comment above a `use` (neither is in the
-//!   tree); a list written over several lines is printed on one;
 //! - the spelling of a string's escapes: strings are printed from their value (`"\u{41}"` prints
 //!   as `"A"`); every other literal is printed as written (`Literal::text`), so units stay;
 //! - a string literal inside a message's `{…}`: the parser refuses one (a quote there would have
@@ -23,18 +52,22 @@ use super::ast::{
     ArithOp, Check, CheckKind, Expr, ExprKind, ForClause, Item, LetDecl, Module, Part, PolicyDecl,
     Quant, RuleDecl, StrLit, Template, UseDecl, WaiveDecl,
 };
+use super::comments::{self, Comment};
 use std::fmt::Write as _;
 
-/// The canonical text of a module: its items in order, one blank line between them.
+/// A `let`'s list wider than this is wrapped.
+pub const WIDTH: usize = 100;
+
+/// The canonical text of a module: its items in order, one blank line between them. Comments
+/// are not in the tree, so none are printed: [`print_source`] keeps them.
 pub fn print_module(m: &Module) -> String {
-    let mut out = String::new();
-    for (i, item) in m.items.iter().enumerate() {
-        if i > 0 {
-            out.push('\n');
-        }
-        print_item(&mut out, item);
-    }
-    out
+    render(m, None)
+}
+
+/// The canonical text of `source`, whose tree `m` is: what `gate fmt` writes. Every comment is
+/// kept, and so are the author's choices the layout leaves open (see the module's doc).
+pub fn print_source(m: &Module, source: &str) -> String {
+    render(m, Some(source))
 }
 
 /// The canonical text of an expression, on one line.
@@ -55,114 +88,382 @@ pub fn quote(s: &str) -> String {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Items
+// Lines and comments
 
-fn print_item(out: &mut String, item: &Item) {
-    match item {
-        Item::Policy(p) => policy(out, p),
-        Item::Use(u) => use_decl(out, u),
-        Item::Let(l) => let_decl(out, l),
-        Item::Rule(r) => rule(out, r),
-        Item::Waive(w) => waive(out, w),
-    }
+/// One printed line and the place in the source it stands for.
+struct Line {
+    indent: usize,
+    text: String,
+    /// Byte offset of the source token the line starts with.
+    anchor: u32,
+    /// The indentation of comments printed above it.
+    lead_indent: usize,
+    /// A `##` doc line.
+    doc: bool,
 }
 
-/// `##` lines; an empty doc line is a bare `##`, so no line ends in a space.
-fn doc(out: &mut String, doc: Option<&str>) {
-    let Some(doc) = doc else { return };
-    for line in doc.split('\n') {
-        let line = line.trim_end();
-        if line.is_empty() {
-            out.push_str("##\n");
-        } else {
-            let _ = writeln!(out, "## {line}");
+impl Line {
+    fn new(indent: usize, text: String, anchor: u32) -> Line {
+        Line {
+            indent,
+            text,
+            anchor,
+            lead_indent: indent,
+            doc: false,
         }
     }
 }
 
-fn policy(out: &mut String, p: &PolicyDecl) {
-    doc(out, p.doc.as_deref());
-    out.push_str("policy ");
-    str_lit(out, &p.name);
+/// How an item is separated from the one before it.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Sep {
+    /// One blank line.
+    Always,
+    /// As the source has it: a blank line or none.
+    Preserve,
+}
+
+struct Block {
+    lines: Vec<Line>,
+    sep: Sep,
+    /// A blank line stands right above the item's first source line (its doc or its keyword).
+    lead_blank: bool,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Last {
+    Start,
+    Blank,
+    Text,
+}
+
+struct Out {
+    text: String,
+    last: Last,
+}
+
+impl Out {
+    fn blank(&mut self) {
+        if self.last == Last::Text {
+            self.text.push('\n');
+            self.last = Last::Blank;
+        }
+    }
+
+    fn line(&mut self, indent: usize, text: &str, trailing: Option<&Comment>) {
+        for _ in 0..indent {
+            self.text.push(' ');
+        }
+        self.text.push_str(text);
+        if let Some(c) = trailing {
+            self.text.push(' ');
+            self.text.push_str(&c.text);
+        }
+        self.text.push('\n');
+        self.last = Last::Text;
+    }
+
+    /// A comment on a line of its own; `blank` keeps a blank line the source had above it.
+    fn comment(&mut self, c: &Comment, indent: usize, blank: bool) {
+        if blank && c.blank_before {
+            self.blank();
+        }
+        self.line(indent, &c.text, None);
+    }
+}
+
+fn render(m: &Module, source: Option<&str>) -> String {
+    let (comments, firsts) = match source {
+        Some(s) => {
+            let mut all = comments::scan(s);
+            let firsts = comments::doc_comments(m, s, &mut all);
+            all.retain(|c| !c.doc);
+            (all, firsts)
+        }
+        None => (Vec::new(), Vec::new()),
+    };
+    let blocks: Vec<Block> = m
+        .items
+        .iter()
+        .enumerate()
+        .map(|(k, item)| {
+            let first = firsts
+                .get(k)
+                .copied()
+                .flatten()
+                .unwrap_or(item.span().start);
+            let same_kind = k > 0
+                && matches!(
+                    (&m.items[k - 1], item),
+                    (Item::Let(_), Item::Let(_)) | (Item::Use(_), Item::Use(_))
+                );
+            Block {
+                lines: item_lines(item, source),
+                sep: if same_kind && source.is_some() {
+                    Sep::Preserve
+                } else {
+                    Sep::Always
+                },
+                lead_blank: source.is_some_and(|s| comments::blank_before(s, first as usize)),
+            }
+        })
+        .collect();
+
+    let mut out = Out {
+        text: String::new(),
+        last: Last::Start,
+    };
+    let mut ci = 0;
+    for (k, block) in blocks.iter().enumerate() {
+        let first_anchor = block.lines.first().map_or(u32::MAX, |l| l.anchor);
+        if k > 0 {
+            let blank = match block.sep {
+                Sep::Always => true,
+                Sep::Preserve => match comments.get(ci) {
+                    Some(c) if c.offset < first_anchor => c.blank_before,
+                    _ => block.lead_blank,
+                },
+            };
+            if blank {
+                out.blank();
+            }
+        }
+        let mut led = false;
+        let mut trailing: Option<usize> = None;
+        for (j, line) in block.lines.iter().enumerate() {
+            while let Some(c) = comments.get(ci).filter(|c| c.offset < line.anchor) {
+                out.comment(c, line.lead_indent, j == 0);
+                led = true;
+                ci += 1;
+            }
+            if j == 0 && led && block.lead_blank {
+                out.blank();
+            }
+            let group_start = j == 0 || !block.lines[j - 1].doc;
+            if group_start {
+                // The line that owns the comments: the item's header after its doc lines.
+                let owner = (j..block.lines.len())
+                    .find(|&h| !block.lines[h].doc)
+                    .unwrap_or(j);
+                let next_anchor = block
+                    .lines
+                    .get(owner + 1)
+                    .or_else(|| blocks.get(k + 1).and_then(|b| b.lines.first()))
+                    .map_or(u32::MAX, |l| l.anchor);
+                let end = ci + comments[ci..].partition_point(|c| c.offset < next_anchor);
+                trailing = (ci..end).rev().find(|&i| !comments[i].own_line);
+                if let Some(t) = trailing {
+                    for c in &comments[ci..t] {
+                        out.comment(c, line.lead_indent, false);
+                    }
+                    ci = t;
+                }
+            }
+            if line.doc {
+                out.line(line.indent, &line.text, None);
+                continue;
+            }
+            let t = trailing.take().and_then(|t| comments.get(t));
+            if t.is_some() {
+                ci += 1;
+            }
+            out.line(line.indent, &line.text, t);
+        }
+    }
+    for c in &comments[ci.min(comments.len())..] {
+        out.comment(c, 0, true);
+    }
+    out.text
+}
+
+// ---------------------------------------------------------------------------------------------
+// Items
+
+fn item_lines(item: &Item, source: Option<&str>) -> Vec<Line> {
+    let mut lines = Vec::new();
+    match item {
+        Item::Policy(p) => {
+            doc(&mut lines, p.doc.as_deref(), p.span.start);
+            lines.push(Line::new(0, policy(p), p.span.start));
+        }
+        Item::Use(u) => lines.push(Line::new(0, use_decl(u), u.span.start)),
+        Item::Let(l) => {
+            doc(&mut lines, l.doc.as_deref(), l.span.start);
+            let_decl(&mut lines, l, source);
+        }
+        Item::Rule(r) => {
+            doc(&mut lines, r.doc.as_deref(), r.span.start);
+            rule(&mut lines, r, source);
+        }
+        Item::Waive(w) => {
+            doc(&mut lines, w.doc.as_deref(), w.span.start);
+            waive(&mut lines, w);
+        }
+    }
+    lines
+}
+
+/// `##` lines; an empty doc line is a bare `##`, so no line ends in a space.
+fn doc(lines: &mut Vec<Line>, doc: Option<&str>, anchor: u32) {
+    let Some(doc) = doc else { return };
+    for line in doc.split('\n') {
+        let line = line.trim_end();
+        let text = if line.is_empty() {
+            "##".to_string()
+        } else {
+            format!("## {line}")
+        };
+        lines.push(Line {
+            doc: true,
+            ..Line::new(0, text, anchor)
+        });
+    }
+}
+
+fn policy(p: &PolicyDecl) -> String {
+    let mut out = String::from("policy ");
+    str_lit(&mut out, &p.name);
     if let Some(v) = &p.version {
         out.push_str(" version ");
-        str_lit(out, v);
+        str_lit(&mut out, v);
     }
-    out.push('\n');
+    out
 }
 
-fn use_decl(out: &mut String, u: &UseDecl) {
-    out.push_str("use ");
-    str_lit(out, &u.path);
-    out.push('\n');
+fn use_decl(u: &UseDecl) -> String {
+    let mut out = String::from("use ");
+    str_lit(&mut out, &u.path);
+    out
 }
 
-fn let_decl(out: &mut String, l: &LetDecl) {
-    doc(out, l.doc.as_deref());
-    let _ = write!(out, "let {} = ", l.name.name);
-    expr(out, &l.value, Prec::Or, Follow::End);
-    out.push('\n');
+/// Whether the source has a line break between two offsets.
+fn broken(source: Option<&str>, from: u32, to: u32) -> bool {
+    source
+        .and_then(|s| s.get(from as usize..to as usize))
+        .is_some_and(|t| t.contains('\n'))
 }
 
-fn rule(out: &mut String, r: &RuleDecl) {
-    doc(out, r.doc.as_deref());
-    let _ = writeln!(out, "rule {}: {} {{", r.name.name, r.level.name());
+fn width(indent: usize, text: &str) -> usize {
+    indent + text.chars().count()
+}
+
+fn let_decl(lines: &mut Vec<Line>, l: &LetDecl, source: Option<&str>) {
+    let mut one = format!("let {} = ", l.name.name);
+    expr(&mut one, &l.value, Prec::Or, Follow::End);
+    let ExprKind::List(items) = &l.value.kind else {
+        lines.push(Line::new(0, one, l.span.start));
+        return;
+    };
+    let written_broken = broken(source, l.value.span.start, l.value.span.end);
+    if items.is_empty() || (width(0, &one) <= WIDTH && !written_broken) {
+        lines.push(Line::new(0, one, l.span.start));
+        return;
+    }
+    lines.push(Line::new(
+        0,
+        format!("let {} = [", l.name.name),
+        l.span.start,
+    ));
+    let mut current: Option<Line> = None;
+    let mut prev_end = l.value.span.start;
+    for item in items {
+        let mut text = String::new();
+        expr(&mut text, item, Prec::Or, Follow::End);
+        text.push(',');
+        let new_line = broken(source, prev_end, item.span.start);
+        prev_end = item.span.end;
+        match &mut current {
+            Some(line) if !new_line && width(2, &line.text) + 1 + text.chars().count() <= WIDTH => {
+                line.text.push(' ');
+                line.text.push_str(&text);
+            }
+            _ => {
+                if let Some(done) = current.take() {
+                    lines.push(done);
+                }
+                current = Some(Line::new(2, text, item.span.start));
+            }
+        }
+    }
+    lines.extend(current);
+    lines.push(Line {
+        lead_indent: 2,
+        ..Line::new(0, "]".into(), l.value.span.end.saturating_sub(1))
+    });
+}
+
+fn rule(lines: &mut Vec<Line>, r: &RuleDecl, source: Option<&str>) {
+    lines.push(Line::new(
+        0,
+        format!("rule {}: {} {{", r.name.name, r.level.name()),
+        r.span.start,
+    ));
     for f in &r.fors {
-        for_clause(out, f);
+        for_clause(lines, f, source);
     }
-    check(out, &r.check);
-    out.push_str("}\n");
+    check(lines, &r.check);
+    lines.push(Line {
+        lead_indent: 2,
+        ..Line::new(0, "}".into(), r.span.end.saturating_sub(1))
+    });
 }
 
-fn for_clause(out: &mut String, f: &ForClause) {
-    let _ = write!(out, "  for {} in ", f.var.name);
+fn for_clause(lines: &mut Vec<Line>, f: &ForClause, source: Option<&str>) {
+    let mut head = format!("for {} in ", f.var.name);
     let after = if f.filter.is_some() {
         Follow::Where
     } else {
         Follow::End
     };
-    expr(out, &f.collection, Prec::Or, after);
-    if let Some(filter) = &f.filter {
-        out.push_str(" where ");
-        expr(out, filter, Prec::Or, Follow::End);
+    expr(&mut head, &f.collection, Prec::Or, after);
+    let Some(filter) = &f.filter else {
+        lines.push(Line::new(2, head, f.span.start));
+        return;
+    };
+    let mut cond = String::from("where ");
+    expr(&mut cond, filter, Prec::Or, Follow::End);
+    if !broken(source, f.collection.span.end, filter.span.start) {
+        lines.push(Line::new(2, format!("{head} {cond}"), f.span.start));
+    } else {
+        lines.push(Line::new(2, head, f.span.start));
+        lines.push(Line::new(4, cond, filter.span.start));
     }
-    out.push('\n');
 }
 
-fn check(out: &mut String, c: &Check) {
+fn check(lines: &mut Vec<Line>, c: &Check) {
     let (keyword, message_keyword) = match c.kind {
         CheckKind::Require => ("require", "else"),
         CheckKind::Forbid => ("forbid", "because"),
     };
-    let _ = write!(out, "  {keyword} ");
-    expr(out, &c.condition, Prec::Or, Follow::End);
-    out.push('\n');
+    let mut text = format!("{keyword} ");
+    expr(&mut text, &c.condition, Prec::Or, Follow::End);
+    lines.push(Line::new(2, text, c.span.start));
     if let Some(m) = &c.message {
-        let _ = write!(out, "    {message_keyword} ");
-        template(out, m);
-        out.push('\n');
+        let mut text = format!("{message_keyword} ");
+        template(&mut text, m);
+        lines.push(Line::new(4, text, m.span.start));
     }
 }
 
-fn waive(out: &mut String, w: &WaiveDecl) {
-    doc(out, w.doc.as_deref());
-    let _ = write!(out, "waive {}", w.rule.name);
+fn waive(lines: &mut Vec<Line>, w: &WaiveDecl) {
+    let mut head = format!("waive {}", w.rule.name);
     if let Some(filter) = &w.filter {
-        out.push_str(" where ");
-        expr(out, filter, Prec::Or, Follow::End);
+        head.push_str(" where ");
+        expr(&mut head, filter, Prec::Or, Follow::End);
     }
+    lines.push(Line::new(0, head, w.span.start));
     let d = w.until;
-    let _ = write!(
-        out,
-        "\n  until {:04}-{:02}-{:02}\n  by ",
-        d.year(),
-        d.month(),
-        d.day()
-    );
-    str_lit(out, &w.by);
-    out.push_str("\n  because ");
-    str_lit(out, &w.because);
-    out.push('\n');
+    lines.push(Line::new(
+        2,
+        format!("until {:04}-{:02}-{:02}", d.year(), d.month(), d.day()),
+        w.until_span.start,
+    ));
+    let mut by = String::from("by ");
+    str_lit(&mut by, &w.by);
+    lines.push(Line::new(2, by, w.by.span.start));
+    let mut because = String::from("because ");
+    str_lit(&mut because, &w.because);
+    lines.push(Line::new(2, because, w.because.span.start));
 }
 
 // ---------------------------------------------------------------------------------------------
