@@ -279,15 +279,31 @@ fn licenses_example_waives_mystery_until_the_waiver_expires() {
 
 // --- the demo ---------------------------------------------------------------------------------
 
+/// README's first command: `gate run` over the demo's staging sequence.
 fn demo(format: &str) -> Output {
     gate(&[
-        "check",
+        "run",
         "--plan",
         "fixtures/demo/gate.toml",
         "--now",
         DEMO_NOW,
         "--format",
         format,
+    ])
+}
+
+/// The release gate alone over the demo's facts, with `gate check`: what `--replay` of
+/// `gate facts` decides again (a replay runs no steps).
+fn demo_check() -> Output {
+    gate(&[
+        "check",
+        "policies/release.gate",
+        "--plan",
+        "fixtures/demo/gate.toml",
+        "--now",
+        DEMO_NOW,
+        "--format",
+        "json",
     ])
 }
 
@@ -342,7 +358,7 @@ fn output_writes_the_report_to_a_file() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("report.json");
     let out = gate(&[
-        "check",
+        "run",
         "--plan",
         "fixtures/demo/gate.toml",
         "--now",
@@ -359,7 +375,7 @@ fn output_writes_the_report_to_a_file() {
 
     let human = dir.path().join("report.txt");
     let out = gate(&[
-        "check",
+        "run",
         "--plan",
         "fixtures/demo/gate.toml",
         "--now",
@@ -442,7 +458,7 @@ fn facts_prints_every_namespace_of_the_demo() {
 fn replay_of_the_demo_facts_gives_the_same_decision() {
     let dir = tempfile::tempdir().unwrap();
     let saved = save_demo_facts(dir.path(), DEMO_NOW);
-    let direct = demo("json");
+    let direct = demo_check();
     let replay = gate(&[
         "check",
         "policies/release.gate",
@@ -481,7 +497,7 @@ fn replayed_evidence_points_into_the_saved_facts() {
         "json",
     ]);
     let replayed: serde_json::Value = serde_json::from_slice(&replay.stdout).unwrap();
-    let direct: serde_json::Value = serde_json::from_slice(&demo("json").stdout).unwrap();
+    let direct: serde_json::Value = serde_json::from_slice(&demo_check().stdout).unwrap();
     assert_eq!(decision(&replayed), decision(&direct));
     let evidence = &replayed["findings"][0]["witness"][0]["evidence"];
     assert_eq!(evidence["source"], saved.to_str().unwrap());
@@ -950,11 +966,11 @@ fn gate_toml_in_the_current_folder_is_the_plan() {
 fn the_demo_runs_from_its_own_folder() {
     let out = gate_in(
         &root().join("fixtures/demo"),
-        &["check", "--now", DEMO_NOW, "--format", "json"],
+        &["run", "--now", DEMO_NOW, "--format", "json"],
     );
     assert_eq!(out.status.code(), Some(1), "stderr: {}", stderr(&out));
     let report = one_json(&out);
-    assert_eq!(report["policy"]["name"], "release");
+    assert_eq!(report["policy"]["name"], "staging");
 }
 
 #[test]
@@ -984,7 +1000,7 @@ fn use_climbs_two_folders() {
 #[test]
 fn tz_overrides_the_plan() {
     let out = gate(&[
-        "check",
+        "run",
         "--plan",
         "fixtures/demo/gate.toml",
         "--now",
@@ -1009,7 +1025,7 @@ fn tz_overrides_the_plan() {
 #[test]
 fn quiet_prints_nothing_and_keeps_the_exit_code() {
     let out = gate(&[
-        "check",
+        "run",
         "--plan",
         "fixtures/demo/gate.toml",
         "--now",

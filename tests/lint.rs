@@ -180,7 +180,7 @@ fn check_reports_lints_as_warnings() {
                 "check",
                 file,
                 "--facts",
-                "load=../../fixtures/demo/load.json",
+                "load=../fixtures/examples/facts/load.json",
                 "--now",
                 NOW,
                 "--format",
