@@ -15,4 +15,5 @@ pub mod policy;
 pub mod report;
 pub mod schema;
 pub mod span;
+pub mod testing;
 pub mod value;

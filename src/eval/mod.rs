@@ -1,9 +1,12 @@
 //! Step 5: evaluation. Pure and deterministic: the checked policy, the fact values and the
 //! clock in; findings, each with its witness, and the verdict out. No I/O.
 
+mod coverage;
 mod explain;
 mod expr;
 mod share;
+
+pub use coverage::{Coverage, branches};
 
 use crate::diag::Diagnostic;
 use crate::facts::{Facts, Namespace, Origin, clock, pointer};
@@ -208,6 +211,8 @@ pub(crate) struct Ctx<'a> {
     sources: &'a SourceMap,
     namespaces: Vec<Option<&'a Namespace>>,
     lets: Vec<OnceCell<Result<Value, EvalError>>>,
+    /// `gate test --coverage`: where decisions are recorded; `None` costs one branch.
+    coverage: Option<&'a Coverage>,
 }
 
 /// Most errors reported for one rule; the rest are counted.
@@ -221,11 +226,34 @@ pub fn evaluate(
     sources: &SourceMap,
     load_errors: Vec<Diagnostic>,
 ) -> Outcome {
+    evaluate_with(policy, facts, sources, load_errors, None)
+}
+
+/// [`evaluate`], recording in `coverage` the truth of each branch of every decision it meets
+/// (see [`Coverage`]). The outcome is the same.
+pub fn evaluate_covered(
+    policy: &Policy,
+    facts: &Facts,
+    sources: &SourceMap,
+    load_errors: Vec<Diagnostic>,
+    coverage: &Coverage,
+) -> Outcome {
+    evaluate_with(policy, facts, sources, load_errors, Some(coverage))
+}
+
+fn evaluate_with(
+    policy: &Policy,
+    facts: &Facts,
+    sources: &SourceMap,
+    load_errors: Vec<Diagnostic>,
+    coverage: Option<&Coverage>,
+) -> Outcome {
     let ctx = Ctx {
         policy,
         sources,
         namespaces: policy.namespaces.iter().map(|n| facts.get(n)).collect(),
         lets: policy.lets.iter().map(|_| OnceCell::new()).collect(),
+        coverage,
     };
     let now = facts.get("clock").and_then(|c| clock::now_of(&c.value));
     let mut runs: Vec<RuleRun> = policy
@@ -239,13 +267,18 @@ pub fn evaluate(
     // and reports come out in rule order, so nothing but the speed changes.
     // Rules without `for` that ask the same closed question (copies of a rule at another
     // level, say) get its answer once.
+    // Measuring coverage, each rule walks alone so that every decision is evaluated.
     let mut closed: HashMap<String, bool> = HashMap::new();
-    for group in fused_groups(policy) {
+    let groups = match coverage {
+        Some(_) => (0..policy.rules.len()).map(|ri| vec![ri]).collect(),
+        None => fused_groups(policy),
+    };
+    for group in groups {
         match group.as_slice() {
             [one] => {
                 if let Some(run) = runs.get_mut(*one) {
                     let mut frame = Frame::new(run.slots);
-                    let key = if run.rule.fors.is_empty() {
+                    let key = if run.rule.fors.is_empty() && coverage.is_none() {
                         share::closed_key(&run.rule.condition)
                     } else {
                         None
@@ -311,6 +344,7 @@ pub fn filter_holds(
         sources,
         namespaces: policy.namespaces.iter().map(|n| facts.get(n)).collect(),
         lets: policy.lets.iter().map(|_| OnceCell::new()).collect(),
+        coverage: None,
     };
     let def = policy.rules.get(rule)?;
     let clause = def.fors.first()?;
@@ -551,7 +585,7 @@ impl<'a> Ctx<'a> {
             return;
         };
         if let Some(w) = &clause.filter {
-            match self.truth(w, frame) {
+            match self.decision(w, frame) {
                 Ok(true) => {}
                 Ok(false) => return,
                 Err(e) => {
@@ -678,7 +712,7 @@ impl<'a> Ctx<'a> {
     }
 
     fn decide(&self, run: &mut RuleRun, frame: &mut Frame) {
-        match self.truth(&run.rule.condition, frame) {
+        match self.decision(&run.rule.condition, frame) {
             Ok(holds) => self.conclude(run, frame, holds),
             Err(e) => run.error(e),
         }
@@ -717,7 +751,7 @@ impl<'a> Ctx<'a> {
         for (w, is_active, matched) in waivers.iter_mut() {
             let hit = match &w.filter {
                 None => true,
-                Some(cond) => match self.truth(cond, frame) {
+                Some(cond) => match self.decision(cond, frame) {
                     Ok(b) => b,
                     Err(e) => {
                         error(e);
