@@ -280,15 +280,27 @@ fn codes_in_source() -> BTreeSet<String> {
 
 /// Codes whose cases cannot be a policy file in the corpus; the named tests cover them.
 const COVERED_ELSEWHERE: &[(&str, &str)] = &[
-    ("results-missing", "results_input.rs: a missing file, a glob matching nothing"),
+    (
+        "results-missing",
+        "results_input.rs: a missing file, a glob matching nothing",
+    ),
     ("results-glob", "results_input.rs: `results/[.xml`"),
     ("results-unreadable", "results_input.rs: a folder"),
-    ("results-empty", "results_input.rs: an empty SARIF and JUnit file"),
-    ("results-too-large", "results_input.rs: a sparse SARIF over 1 GiB"),
+    (
+        "results-empty",
+        "results_input.rs: an empty SARIF and JUnit file",
+    ),
+    (
+        "results-too-large",
+        "results_input.rs: a sparse SARIF over 1 GiB",
+    ),
     ("results-encoding", "results_input.rs: a Latin-1 byte"),
     ("results-truncated", "results_input.rs: a SARIF cut short"),
     ("results-syntax", "results_input.rs: malformed ZAP JSON"),
-    ("internal", "no input causes it: a producer built a document its schema rejects (a bug)"),
+    (
+        "internal",
+        "no input causes it: a producer built a document its schema rejects (a bug)",
+    ),
     ("facts-empty", "cli.rs: an empty facts file"),
     (
         "facts-unreadable",

@@ -16,7 +16,10 @@ fn refused(dir: &Path, flags: &[&str]) -> String {
     let out = common::gate_in(dir, &args);
     let err = String::from_utf8_lossy(&out.stderr).into_owned();
     assert_eq!(out.status.code(), Some(2), "{flags:?}: {err}");
-    assert!(out.stdout.is_empty(), "facts were printed despite the error");
+    assert!(
+        out.stdout.is_empty(),
+        "facts were printed despite the error"
+    );
     err
 }
 
@@ -52,7 +55,10 @@ fn an_empty_results_file_is_evidence_of_nothing() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("scan.sarif"), "  \n").unwrap();
     std::fs::write(dir.path().join("e2e.xml"), "").unwrap();
-    let err = refused(dir.path(), &["--sarif", "scan.sarif", "--junit", "e2e=e2e.xml"]);
+    let err = refused(
+        dir.path(),
+        &["--sarif", "scan.sarif", "--junit", "e2e=e2e.xml"],
+    );
     assert!(err.contains("`scan.sarif` is empty"), "{err}");
     assert!(err.contains("`e2e.xml` is empty"), "{err}");
     assert!(err.contains("evidence of nothing"), "{err}");

@@ -189,8 +189,11 @@ pub fn load(path: &Path, sources: &mut SourceMap) -> Result<Plan, Vec<Diagnostic
                     }
                 }
                 None => diags.push(
-                    Diagnostic::error("plan-type", "`facts` must be a table of `NAME = \"path.json\"`")
-                        .at(vspan, "here"),
+                    Diagnostic::error(
+                        "plan-type",
+                        "`facts` must be a table of `NAME = \"path.json\"`",
+                    )
+                    .at(vspan, "here"),
                 ),
             },
             "licenses" => {
@@ -200,8 +203,7 @@ pub fn load(path: &Path, sources: &mut SourceMap) -> Result<Plan, Vec<Diagnostic
                 plan.source = source::section(value.get_ref(), kspan, &join, &span, &mut diags);
             }
             "load" => {
-                plan.load =
-                    results::load_section(value.get_ref(), kspan, &join, &span, &mut diags);
+                plan.load = results::load_section(value.get_ref(), kspan, &join, &span, &mut diags);
             }
             "security" => {
                 plan.security =
@@ -221,7 +223,8 @@ pub fn load(path: &Path, sources: &mut SourceMap) -> Result<Plan, Vec<Diagnostic
                 plan.release = release::section(value.get_ref(), kspan, &join, &span, &mut diags);
             }
             "approvals" => {
-                plan.approvals = approvals::section(value.get_ref(), kspan, &join, &span, &mut diags);
+                plan.approvals =
+                    approvals::section(value.get_ref(), kspan, &join, &span, &mut diags);
             }
             "build" => {
                 plan.build = build::section(value.get_ref(), kspan, &join, &span, &mut diags);
