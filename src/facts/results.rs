@@ -101,7 +101,9 @@ pub fn expand(pattern: &Path, what: &str, at: Option<Span>) -> Result<Vec<PathBu
                     "results-missing",
                     format!("{what} `{}` does not exist", super::shown(pattern)),
                 )
-                .help("a missing results file is evidence of nothing: check the step that writes it"),
+                .help(
+                    "a missing results file is evidence of nothing: check the step that writes it",
+                ),
             ))
         };
     }
@@ -111,7 +113,10 @@ pub fn expand(pattern: &Path, what: &str, at: Option<Span>) -> Result<Vec<PathBu
             format!("`{text}` is not a valid glob: {}", e.msg),
         ))
     })?;
-    let mut found: Vec<PathBuf> = paths.filter_map(Result::ok).filter(|p| p.is_file()).collect();
+    let mut found: Vec<PathBuf> = paths
+        .filter_map(Result::ok)
+        .filter(|p| p.is_file())
+        .collect();
     found.sort();
     if found.is_empty() {
         return Err(locate(
@@ -209,13 +214,11 @@ pub fn read(
 }
 
 /// Opens a results file to stream it. An empty file is an error.
-pub fn open(
-    path: &Path,
-    what: &str,
-    at: Option<Span>,
-) -> Result<(std::fs::File, u64), Diagnostic> {
+pub fn open(path: &Path, what: &str, at: Option<Span>) -> Result<(std::fs::File, u64), Diagnostic> {
     let file = std::fs::File::open(path).map_err(|e| unreadable(path, what, &e, at))?;
-    let meta = file.metadata().map_err(|e| unreadable(path, what, &e, at))?;
+    let meta = file
+        .metadata()
+        .map_err(|e| unreadable(path, what, &e, at))?;
     if meta.is_dir() {
         return Err(Diagnostic::error(
             "results-unreadable",
@@ -229,7 +232,11 @@ pub fn open(
 }
 
 /// Parses an input read whole as JSON; a syntax error is located at its line and column.
-pub fn json(input: &Input, what: &str, sources: &SourceMap) -> Result<serde_json::Value, Diagnostic> {
+pub fn json(
+    input: &Input,
+    what: &str,
+    sources: &SourceMap,
+) -> Result<serde_json::Value, Diagnostic> {
     serde_json::from_str(&input.text).map_err(|e| {
         let offset = sources
             .get(input.file)
@@ -241,12 +248,21 @@ pub fn json(input: &Input, what: &str, sources: &SourceMap) -> Result<serde_json
             .unwrap_or(&message)
             .to_string();
         let (code, text) = if e.is_eof() {
-            ("results-truncated", format!("{what} `{}` ends early: {reason}", input.shown))
+            (
+                "results-truncated",
+                format!("{what} `{}` ends early: {reason}", input.shown),
+            )
         } else {
-            ("results-syntax", format!("{what} `{}` is not valid JSON: {reason}", input.shown))
+            (
+                "results-syntax",
+                format!("{what} `{}` is not valid JSON: {reason}", input.shown),
+            )
         };
         Diagnostic::error(code, text).at(
-            Span::new(input.file, offset.saturating_sub(usize::from(e.is_eof()))..offset + 1),
+            Span::new(
+                input.file,
+                offset.saturating_sub(usize::from(e.is_eof()))..offset + 1,
+            ),
             reason,
         )
     })
@@ -260,7 +276,11 @@ pub fn located(code: &'static str, what: &str, input: &Input, problem: Problem) 
         At::Offset(o) => (Some((*o).min(text.len())), "here".to_string()),
         At::Pointer(p) => (
             pointer::locate(text, p).or(Some(0)),
-            if p.is_empty() { "/".to_string() } else { format!("at `{p}`") },
+            if p.is_empty() {
+                "/".to_string()
+            } else {
+                format!("at `{p}`")
+            },
         ),
         At::Line { line, column, .. } => {
             let line = usize::try_from(*line).unwrap_or(usize::MAX);
@@ -269,7 +289,10 @@ pub fn located(code: &'static str, what: &str, input: &Input, problem: Problem) 
             (Some(start), format!("line {line}"))
         }
     };
-    let mut d = Diagnostic::error(code, format!("{what} `{}`: {}", input.shown, problem.message));
+    let mut d = Diagnostic::error(
+        code,
+        format!("{what} `{}`: {}", input.shown, problem.message),
+    );
     if let Some(start) = start {
         let end = text[start..]
             .find([',', '\n', '}', ']', '>'])
@@ -321,7 +344,10 @@ pub fn located_in_stream(
             let end = text[start..]
                 .find([',', '\n', '\t', ';'])
                 .map_or(text.len(), |n| start + n.max(1));
-            d = d.at(Span::new(file, start..end.max(start + 1)), format!("line {line}"));
+            d = d.at(
+                Span::new(file, start..end.max(start + 1)),
+                format!("line {line}"),
+            );
             format!("{shown}:{line}:{column}")
         }
         _ => shown,
@@ -355,6 +381,7 @@ pub fn expand_all(named: &[Named], what: &str) -> (Vec<Named>, Vec<Diagnostic>) 
 }
 
 #[cfg(test)]
+#[allow(clippy::expect_used)]
 mod tests {
     use super::*;
 
@@ -386,7 +413,12 @@ mod tests {
             file,
             text: text.into(),
         };
-        let d = located("results-field", "the results", &input, Problem::at_pointer("/a/1", "not a number"));
+        let d = located(
+            "results-field",
+            "the results",
+            &input,
+            Problem::at_pointer("/a/1", "not a number"),
+        );
         let loc = d.location(&sources).expect("located");
         assert_eq!((loc.line, loc.column), (2, 12));
     }
