@@ -298,6 +298,40 @@ const COVERED_ELSEWHERE: &[(&str, &str)] = &[
     ("results-truncated", "results_input.rs: a SARIF cut short"),
     ("results-syntax", "results_input.rs: malformed ZAP JSON"),
     (
+        "approvals-unknown-key",
+        "sequence_inputs.rs: a field no sign-off has",
+    ),
+    ("approvals-type", "sequence_inputs.rs: `who = 3`"),
+    (
+        "approvals-missing",
+        "sequence_inputs.rs: a sign-off without `who`",
+    ),
+    (
+        "approvals-value",
+        "sequence_inputs.rs: `at = \"yesterday\"`",
+    ),
+    (
+        "approvals-input",
+        "sequence_inputs.rs: a sign-off file that does not exist",
+    ),
+    (
+        "approvals-subject",
+        "sequence_inputs.rs: nothing says which release is current",
+    ),
+    (
+        "toml-syntax",
+        "sequence_inputs.rs: a sign-off file cut short",
+    ),
+    (
+        "artifact-input",
+        "sequence_inputs.rs: an artifact that does not exist",
+    ),
+    ("release-version", "sequence_inputs.rs: `version = \"2.3\"`"),
+    (
+        "release-input",
+        "sequence_inputs.rs: a manifest that does not exist",
+    ),
+    (
         "internal",
         "no input causes it: a producer built a document its schema rejects (a bug)",
     ),
