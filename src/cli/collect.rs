@@ -86,9 +86,10 @@ pub fn produce(
         "config" => plan
             .and_then(|p| p.config.clone())
             .map(|c| facts::config::produce(&c, sources)),
-        "data" => plan
-            .and_then(|p| p.data.clone())
-            .map(|c| facts::data::produce(&c, sources)),
+        "data" => plan.and_then(|p| p.data.clone()).map(|mut c| {
+            c.progress = progress::bytes("scanning data extracts");
+            facts::data::produce(&c, sources)
+        }),
         "monitoring" => plan
             .and_then(|p| p.monitoring.clone())
             .map(|c| facts::monitoring::produce(&c, sources)),
