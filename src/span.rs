@@ -71,7 +71,11 @@ impl SourceFile {
 
     /// Lines of a larger file, starting at line `first_line`: how an error in a streamed
     /// multi-gigabyte file is located without keeping the file.
-    pub fn excerpt(name: impl Into<String>, text: impl Into<Arc<str>>, first_line: usize) -> SourceFile {
+    pub fn excerpt(
+        name: impl Into<String>,
+        text: impl Into<Arc<str>>,
+        first_line: usize,
+    ) -> SourceFile {
         SourceFile {
             first_line: first_line.max(1),
             ..SourceFile::new(name, text)

@@ -27,7 +27,12 @@ fn plan_errors(text: &str) -> Vec<serde_json::Value> {
         "--format",
         "json",
     ]);
-    assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stdout));
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     report["errors"].as_array().unwrap().clone()
 }
@@ -102,5 +107,8 @@ fn bad_results_flags_are_usage_errors() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("`k7` is not a load tool gate reads"), "{err}");
     assert!(err.contains("did you mean `k6`?"), "{err}");
-    assert!(err.contains("`--junit regression` is not of the form KIND=GLOB"), "{err}");
+    assert!(
+        err.contains("`--junit regression` is not of the form KIND=GLOB"),
+        "{err}"
+    );
 }

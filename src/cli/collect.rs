@@ -18,6 +18,8 @@ pub struct Collected {
     /// The instant and the zone's name.
     pub clock: Option<(jiff::Zoned, String)>,
     pub errors: Vec<Diagnostic>,
+    /// The plan's stages (audit mode).
+    pub stages: Vec<gate::plan::stages::Stage>,
 }
 
 type Produced = Result<(Namespace, Vec<Diagnostic>), Vec<Diagnostic>>;
@@ -302,5 +304,6 @@ pub fn collect_after(
         facts,
         clock: clock_out,
         errors,
+        stages: plan.map(|p| p.stages).unwrap_or_default(),
     }
 }

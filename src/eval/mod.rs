@@ -104,6 +104,8 @@ pub struct Finding {
     pub waived: Option<Waived>,
     /// How the evidence was read, e.g. a deprecated license id taken as its current name.
     pub notes: Vec<String>,
+    /// A `block` finding the stage's audit mode turned into a warning: what it would have blocked.
+    pub audit: bool,
 }
 
 /// A rule that failed while it was evaluated. Boxed: every evaluation step returns a `Result`,
@@ -220,6 +222,32 @@ const MAX_ERRORS_PER_RULE: usize = 5;
 
 /// Evaluates every rule and waiver. `load_errors` are the problems found before evaluation;
 /// any of them makes the verdict `error`, whatever else is found.
+/// `error` when anything errored, else `no-go` when an unwaived `block` finding stands, else `go`.
+pub fn verdict_of(findings: &[Finding], errors: &[Diagnostic]) -> Verdict {
+    if errors.iter().any(Diagnostic::is_error) {
+        Verdict::Error
+    } else if findings
+        .iter()
+        .any(|f| f.level == Level::Block && f.waived.is_none())
+    {
+        Verdict::NoGo
+    } else {
+        Verdict::Go
+    }
+}
+
+/// Audit mode: the `block` findings of the `rules` a stage names become warnings, marked as
+/// what they would have blocked, and the verdict is decided again. Errors are never softened.
+pub fn audit(outcome: &mut Outcome, rules: &std::collections::BTreeSet<String>) {
+    for f in &mut outcome.findings {
+        if f.level == Level::Block && f.kind == FindingKind::Rule && rules.contains(&f.rule) {
+            f.level = Level::Warn;
+            f.audit = true;
+        }
+    }
+    outcome.verdict = verdict_of(&outcome.findings, &outcome.errors);
+}
+
 pub fn evaluate(
     policy: &Policy,
     facts: &Facts,
@@ -311,16 +339,7 @@ fn evaluate_with(
         findings.append(&mut found);
         errors.extend(errs);
     }
-    let verdict = if errors.iter().any(Diagnostic::is_error) {
-        Verdict::Error
-    } else if findings
-        .iter()
-        .any(|f| f.level == Level::Block && f.waived.is_none())
-    {
-        Verdict::NoGo
-    } else {
-        Verdict::Go
-    };
+    let verdict = verdict_of(&findings, &errors);
     Outcome {
         verdict,
         findings,
@@ -485,6 +504,7 @@ impl<'a> Ctx<'a> {
                 witness: Vec::new(),
                 waived: None,
                 notes: Vec::new(),
+                audit: false,
             };
             if !is_active {
                 findings.push(note(
@@ -795,6 +815,7 @@ impl<'a> Ctx<'a> {
             witness,
             waived,
             notes,
+            audit: false,
         });
     }
 

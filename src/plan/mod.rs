@@ -13,6 +13,7 @@ pub mod release;
 pub mod results;
 pub mod run;
 pub mod source;
+pub mod stages;
 pub mod steps;
 
 use crate::diag::{Diagnostic, suggestion};
@@ -54,6 +55,8 @@ pub struct Plan {
     pub artifact: Option<crate::facts::artifact::Config>,
     /// `[[step]]`: the staging sequence `gate run` runs, in order.
     pub steps: Vec<steps::Step>,
+    /// `[stage.NAME]`: the rules that only warn in a stage (audit mode, `--stage NAME`).
+    pub stages: Vec<stages::Stage>,
 }
 
 const KEYS: &[&str] = &["policy", "timezone", "facts"];
@@ -73,6 +76,7 @@ const PRODUCERS: &[&str] = &[
     "build",
     "artifact",
     "step",
+    "stage",
 ];
 
 impl Plan {
@@ -146,6 +150,7 @@ pub fn load(path: &Path, sources: &mut SourceMap) -> Result<Plan, Vec<Diagnostic
         build: None,
         artifact: None,
         steps: Vec::new(),
+        stages: Vec::new(),
     };
     let mut diags = Vec::new();
     let string =
@@ -238,6 +243,9 @@ pub fn load(path: &Path, sources: &mut SourceMap) -> Result<Plan, Vec<Diagnostic
             }
             "step" => {
                 plan.steps = steps::section(value.get_ref(), kspan, &join, &span, &mut diags);
+            }
+            "stage" => {
+                plan.stages = stages::section(value.get_ref(), kspan, &span, &mut diags);
             }
             _ => {
                 let mut all: Vec<&str> = KEYS.to_vec();
