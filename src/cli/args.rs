@@ -26,6 +26,14 @@ pub enum Command {
     Facts(FactsArgs),
     /// Say in words what a policy's rules check.
     Explain(ExplainArgs),
+    /// Rewrite policy files in the canonical layout, comments kept; `--check` only reports.
+    Fmt(FmtArgs),
+    /// Warn about a policy that is valid but probably wrong: rules that never fire, unused
+    /// lets, shadowed names, waivers that run too long.
+    Lint(LintArgs),
+    /// Run the policy tests kept beside the policies (`*.test.toml`): facts and a clock in,
+    /// a verdict and findings expected; with rule and branch coverage.
+    Test(TestArgs),
     /// The license graph for legal: `gate licenses report`.
     #[command(subcommand)]
     Licenses(LicensesCommand),
@@ -96,6 +104,23 @@ pub enum Format {
     Json,
 }
 
+/// The report formats of `check` and `run`: the decision for people and programs, and for CI.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CheckFormat {
+    Human,
+    Json,
+    /// SARIF 2.1.0, for code scanning.
+    Sarif,
+    /// JUnit XML, for CI test reports.
+    Junit,
+    /// A Markdown summary for a pull request or `$GITHUB_STEP_SUMMARY` (at most 1 MiB).
+    Markdown,
+    /// GitHub Actions workflow commands (`::error file=…::`), capped at 10 of each kind.
+    Github,
+    /// GitLab's code quality report (JSON).
+    Gitlab,
+}
+
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Color {
     Auto,
@@ -125,6 +150,10 @@ pub struct Sources {
     pub source_paths: Vec<PathBuf>,
     #[command(flatten)]
     pub results: ResultArgs,
+    /// Decide as in this stage of the rollout: the `block` rules the plan's `[stage.NAME] audit`
+    /// lists only warn, and the report says what they would have blocked.
+    #[arg(long, value_name = "NAME")]
+    pub stage: Option<String>,
 }
 
 /// Results files of the staging run, over the plan's `[load]`, `[security]` and `[tests]`: the
@@ -214,11 +243,13 @@ pub struct CheckArgs {
     #[arg(long, value_name = "FACTS.json")]
     pub replay: Option<PathBuf>,
     /// Report format.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    pub format: Format,
-    /// Write the report to FILE instead of standard output.
-    #[arg(long, value_name = "FILE")]
-    pub output: Option<PathBuf>,
+    #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
+    pub format: CheckFormat,
+    /// Write the report to FILE instead of standard output; `FORMAT=FILE` (repeatable) also
+    /// writes FORMAT (json, human, sarif, junit, markdown, github, gitlab) to FILE, from the
+    /// same evaluation.
+    #[arg(long, value_name = "[FORMAT=]FILE", value_parser = super::outputs::parse)]
+    pub output: Vec<super::outputs::OutputSpec>,
     /// When to colour the human report.
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     pub color: Color,
@@ -238,11 +269,13 @@ pub struct RunArgs {
     #[arg(long, value_name = "DIR")]
     pub log_dir: Option<PathBuf>,
     /// Report format.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    pub format: Format,
-    /// Write the report to FILE instead of standard output.
-    #[arg(long, value_name = "FILE")]
-    pub output: Option<PathBuf>,
+    #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
+    pub format: CheckFormat,
+    /// Write the report to FILE instead of standard output; `FORMAT=FILE` (repeatable) also
+    /// writes FORMAT (json, human, sarif, junit, markdown, github, gitlab) to FILE, from the
+    /// same evaluation.
+    #[arg(long, value_name = "[FORMAT=]FILE", value_parser = super::outputs::parse)]
+    pub output: Vec<super::outputs::OutputSpec>,
     /// When to colour the human report.
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     pub color: Color,
@@ -266,4 +299,69 @@ pub struct ExplainArgs {
     pub policy: PathBuf,
     /// Only this rule.
     pub rule: Option<String>,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct FmtArgs {
+    /// Policy files, or folders to search for `*.gate` files; default: the current folder.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Change nothing: list the files that are not formatted and exit 1 if there are any.
+    #[arg(long)]
+    pub check: bool,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LintFormat {
+    Human,
+    Json,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct LintArgs {
+    /// The policy file.
+    #[arg(value_name = "POLICY")]
+    pub policy: PathBuf,
+    /// The instant waivers are measured from, with an offset; default: now.
+    #[arg(long, value_name = "DATETIME")]
+    pub now: Option<String>,
+    /// A waiver may run at most this many days past `--now`.
+    #[arg(long, value_name = "N", default_value_t = 365)]
+    pub max_waiver_days: u32,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = LintFormat::Human)]
+    pub format: LintFormat,
+    /// Exit 1 when there are warnings.
+    #[arg(long)]
+    pub deny_warnings: bool,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TestFormat {
+    Human,
+    Json,
+    /// JUnit XML for the tests themselves.
+    Junit,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct TestArgs {
+    /// Test files (`*.test.toml`), or folders searched for them; default: the current folder.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Results format. With `--output`, the human results still go to standard output.
+    #[arg(long, value_enum, default_value_t = TestFormat::Human)]
+    pub format: TestFormat,
+    /// Write the results in `--format` to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Measure and print rule and branch coverage.
+    #[arg(long)]
+    pub coverage: bool,
+    /// Fail (exit 1) when less than PERCENT of the coverage outcomes were seen.
+    #[arg(long, value_name = "PERCENT")]
+    pub min_coverage: Option<f64>,
+    /// When to colour the errors.
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    pub color: Color,
 }

@@ -3,13 +3,17 @@
 
 mod args;
 mod collect;
+mod fmt;
+mod lint;
+mod outputs;
+mod policy_test;
 mod progress;
 mod results;
 mod run;
 
 use args::{
-    CheckArgs, Cli, Color, Command, ExplainArgs, FactsArgs, Format, InventoryArgs, InventoryFormat,
-    LicenseReportArgs, LicensesCommand, ReportFormat, SourceCommand,
+    CheckArgs, CheckFormat, Cli, Color, Command, ExplainArgs, FactsArgs, InventoryArgs,
+    InventoryFormat, LicenseReportArgs, LicensesCommand, ReportFormat, SourceCommand,
 };
 use clap::Parser as _;
 use gate::diag::{Diagnostic, render};
@@ -33,6 +37,9 @@ pub fn main(argv: Vec<OsString>) -> u8 {
         Command::Run(a) => run::run(a),
         Command::Facts(a) => run_facts(a),
         Command::Explain(a) => run_explain(a),
+        Command::Fmt(a) => fmt::run(a),
+        Command::Lint(a) => lint::run(a),
+        Command::Test(a) => policy_test::run(a),
         Command::Licenses(LicensesCommand::Report(a)) => run_license_report(a),
         Command::Source(SourceCommand::Inventory(a)) => run_inventory(a),
     }
@@ -196,6 +203,15 @@ fn decide_after(
         let (loaded, mut load_diags) = load(path, &FsReader, &mut sources);
         let available = Available::Only(collected.attempted.clone());
         let (policy, mut check_diags) = check(&loaded, &sources, &available);
+        // Lint warnings join the report's warnings; they never change the verdict.
+        if !load_diags.iter().chain(&check_diags).any(Diagnostic::is_error) {
+            let opts = gate::policy::lint::Options {
+                waivers: false,
+                custom_namespaces: collected.attempted.iter().cloned().collect(),
+                ..Default::default()
+            };
+            check_diags.extend(gate::policy::lint::lint(&loaded, &policy, &sources, &opts));
+        }
         problems.append(&mut load_diags);
         problems.append(&mut check_diags);
         policy_info = Some(PolicyInfo {
@@ -208,13 +224,21 @@ fn decide_after(
             .iter()
             .map(|r| (r.name.clone(), r.doc.clone()))
             .collect();
+        let audited = sources_args
+            .stage
+            .as_deref()
+            .map(|name| stage_rules(name, &collected.stages, &policy, &mut problems));
         if !problems.iter().any(Diagnostic::is_error) {
-            outcome = Some(evaluate(
+            let mut decided = evaluate(
                 &policy,
                 &collected.facts,
                 &sources,
                 std::mem::take(&mut problems),
-            ));
+            );
+            if let Some(rules) = &audited {
+                gate::eval::audit(&mut decided, rules);
+            }
+            outcome = Some(decided);
         }
         checked = Some(policy);
     }
@@ -239,27 +263,94 @@ fn decide_after(
     }
 }
 
+/// The rules that only warn in stage `name` (`--stage`): each must be a rule of the policy.
+fn stage_rules(
+    name: &str,
+    stages: &[gate::plan::stages::Stage],
+    policy: &gate::policy::ir::Policy,
+    problems: &mut Vec<Diagnostic>,
+) -> std::collections::BTreeSet<String> {
+    let Some(stage) = stages.iter().find(|s| s.name == name) else {
+        let help = gate::diag::suggestion(name, stages.iter().map(|s| s.name.as_str()))
+            .unwrap_or_else(|| {
+                if stages.is_empty() {
+                    "the plan has no `[stage.NAME]` table: add one that lists the rules to audit".into()
+                } else {
+                    format!(
+                        "the plan's stages are {}",
+                        stages.iter().map(|s| format!("`{}`", s.name)).collect::<Vec<_>>().join(", ")
+                    )
+                }
+            });
+        problems.push(
+            Diagnostic::error("usage", format!("`--stage {name}`: the plan has no stage `{name}`"))
+                .help(help),
+        );
+        return Default::default();
+    };
+    let mut rules = std::collections::BTreeSet::new();
+    for (rule, at) in &stage.audit {
+        match policy.rules.iter().find(|r| &r.name == rule) {
+            Some(r) => {
+                if r.level != gate::policy::ast::Level::Block {
+                    problems.push(
+                        Diagnostic::warning(
+                            "stage-audit-not-block",
+                            format!("stage `{name}` audits `{rule}`, which is not a `block` rule: it changes nothing"),
+                        )
+                        .at(*at, "not a block rule"),
+                    );
+                }
+                rules.insert(rule.clone());
+            }
+            None => problems.push(
+                Diagnostic::error(
+                    "plan-value",
+                    format!("stage `{name}` audits `{rule}`, which is not a rule of the policy"),
+                )
+                .at(*at, "no such rule")
+                .help(
+                    gate::diag::suggestion(rule, policy.rules.iter().map(|r| r.name.as_str()))
+                        .unwrap_or_else(|| "name a rule of the policy".into()),
+                ),
+            ),
+        }
+    }
+    rules
+}
+
 fn run_check(a: CheckArgs) -> u8 {
     if a.quiet {
         progress::silence();
     }
+    let o = a.output_args();
+    if let Some(message) = &o.conflict {
+        return outputs::refuse(message, &o);
+    }
     let decided = decide(&a.sources, a.replay.as_deref(), a.policy.as_deref(), true);
-    report_decision(decided, &a.output_args())
+    report_decision(decided, &o)
 }
 
 /// How a decision is reported: `check` and `run` share it.
 struct Output<'a> {
-    format: Format,
+    format: CheckFormat,
     output: Option<&'a Path>,
+    /// `--output FORMAT=FILE`: more reports of the same decision.
+    extra: Vec<(CheckFormat, &'a Path)>,
+    /// Two `--output`s naming one file: a usage error.
+    conflict: Option<String>,
     color: Color,
     quiet: bool,
 }
 
 impl CheckArgs {
     fn output_args(&self) -> Output<'_> {
+        let (output, extra, conflict) = outputs::split(&self.output);
         Output {
             format: self.format,
-            output: self.output.as_deref(),
+            output,
+            extra,
+            conflict,
             color: self.color,
             quiet: self.quiet,
         }
@@ -268,8 +359,12 @@ impl CheckArgs {
 
 /// Writes the report of a decision; returns the exit code.
 fn report_decision(decided: Decided, o: &Output) -> u8 {
+    if let Some(message) = &o.conflict {
+        return outputs::refuse(message, o);
+    }
     let Decided {
         sources,
+        policy,
         policy_info,
         docs,
         outcome,
@@ -282,11 +377,24 @@ fn report_decision(decided: Decided, o: &Output) -> u8 {
             .and_then(|(_, d)| d.clone())
     };
     let rep = report::build(&outcome, policy_info, clock, &doc_of, &sources);
-    let code = outcome.verdict.exit_code();
+    let rules = policy
+        .as_ref()
+        .map(|p| report::ci::rules(p, &sources))
+        .unwrap_or_default();
+    let human_file = || {
+        let diagnostics = render(&outcome.errors, &sources, false);
+        human::render(&rep, &diagnostics, human::Style { color: false })
+    };
+    let failed = outputs::write_all(&o.extra, &rep, &rules, &human_file);
+    let code = if failed {
+        2
+    } else {
+        outcome.verdict.exit_code()
+    };
     let written = match o.format {
-        Format::Json => out(&report::json(&rep), o.output),
-        Format::Human if o.quiet => Ok(()),
-        Format::Human => {
+        CheckFormat::Json => out(&report::json(&rep), o.output),
+        CheckFormat::Human if o.quiet => Ok(()),
+        CheckFormat::Human => {
             let tty = o.output.is_none() && std::io::stdout().is_terminal();
             let color = use_color(o.color, tty);
             let diagnostics = render(&outcome.errors, &sources, color);
@@ -295,6 +403,7 @@ fn report_decision(decided: Decided, o: &Output) -> u8 {
                 o.output,
             )
         }
+        other => out(&outputs::render(other, &rep, &rules, &human_file), o.output),
     };
     match written {
         Ok(()) => code,

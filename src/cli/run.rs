@@ -25,12 +25,7 @@ pub fn run(a: RunArgs) -> u8 {
     if a.quiet {
         progress::silence();
     }
-    let output = Output {
-        format: a.format,
-        output: a.output.as_deref(),
-        color: a.color,
-        quiet: a.quiet,
-    };
+    let output = a.output_args();
     let mut sources = SourceMap::default();
     let Some(plan_path) = collect::plan_path(&a.sources) else {
         return refuse(

@@ -1,9 +1,15 @@
 //! Step 6: reports. A [`Report`] is the documented, stable model of a decision; each format is a
 //! pure function of it. Writing the result somewhere is the caller's job.
 
+pub mod ci;
+pub mod github;
+pub mod gitlab;
 pub mod human;
 pub mod inventory;
+pub mod junit;
 pub mod licenses;
+pub mod markdown;
+pub mod sarif;
 
 use crate::diag::{Diagnostic, Severity as DiagSeverity};
 use crate::eval::{Evidence, Finding, FindingKind, Outcome, Verdict};
