@@ -158,6 +158,8 @@ struct Decided {
     docs: Vec<(String, Option<String>)>,
     outcome: Outcome,
     clock: Option<ClockInfo>,
+    /// `--stage`: its name and the rules it audits.
+    stage: Option<report::StageOut>,
 }
 
 /// Collect facts, load and check the policy, evaluate: the pipeline up to the report.
@@ -198,6 +200,7 @@ fn decide_after(
     let mut outcome = None;
     let mut policy_info = None;
     let mut checked = None;
+    let mut stage = None;
     let mut docs: Vec<(String, Option<String>)> = Vec::new();
     if let Some(path) = &collected.policy {
         let (loaded, mut load_diags) = load(path, &FsReader, &mut sources);
@@ -228,6 +231,10 @@ fn decide_after(
             .stage
             .as_deref()
             .map(|name| stage_rules(name, &collected.stages, &policy, &mut problems));
+        stage = sources_args.stage.clone().map(|name| report::StageOut {
+            name,
+            audited: audited.iter().flatten().cloned().collect(),
+        });
         if !problems.iter().any(Diagnostic::is_error) {
             let mut decided = evaluate(
                 &policy,
@@ -260,6 +267,7 @@ fn decide_after(
         docs,
         outcome,
         clock,
+        stage,
     }
 }
 
@@ -369,6 +377,7 @@ fn report_decision(decided: Decided, o: &Output) -> u8 {
         docs,
         outcome,
         clock,
+        stage,
         ..
     } = decided;
     let doc_of = |rule: &str| {
@@ -376,7 +385,8 @@ fn report_decision(decided: Decided, o: &Output) -> u8 {
             .find(|(n, _)| n == rule)
             .and_then(|(_, d)| d.clone())
     };
-    let rep = report::build(&outcome, policy_info, clock, &doc_of, &sources);
+    let mut rep = report::build(&outcome, policy_info, clock, &doc_of, &sources);
+    rep.stage = stage;
     let rules = policy
         .as_ref()
         .map(|p| report::ci::rules(p, &sources))

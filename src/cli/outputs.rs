@@ -221,6 +221,7 @@ pub fn refuse(message: &str, o: &Output) -> u8 {
             docs: Vec::new(),
             outcome,
             clock: None,
+            stage: None,
         },
         &plain,
     );

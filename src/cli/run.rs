@@ -254,6 +254,7 @@ fn refuse(errors: Vec<Diagnostic>, sources: SourceMap, output: &Output) -> u8 {
             docs: Vec::new(),
             outcome,
             clock: None,
+            stage: None,
         },
         output,
     )

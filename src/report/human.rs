@@ -94,12 +94,20 @@ pub fn render(report: &Report, diagnostics: &str, style: Style) -> String {
             s.dim(&format!("decided at {} ({})", c.now, c.zone))
         );
     }
+    if let Some(stage) = &report.stage {
+        let rules = if stage.audited.is_empty() {
+            "no rule is audited".to_string()
+        } else {
+            format!("{} only warn", stage.audited.join(", "))
+        };
+        let _ = writeln!(out, "{}", s.dim(&format!("stage {}: {rules}", stage.name)));
+    }
 
     // Unwaived findings, grouped by rule in report order (rule order in the files).
     let open: Vec<&FindingOut> = report.findings.iter().filter(|f| !f.waived).collect();
     let mut groups: Vec<(String, Level, Vec<&FindingOut>)> = Vec::new();
     for f in &open {
-        let key = format!("{}\u{0}{}", f.rule, f.level.name());
+        let key = format!("{}\u{0}{}\u{0}{}", f.rule, f.level.name(), f.audit);
         match groups.iter_mut().find(|(k, _, _)| *k == key) {
             Some((_, _, items)) => items.push(f),
             None => groups.push((key, f.level, vec![f])),
@@ -111,6 +119,11 @@ pub fn render(report: &Report, diagnostics: &str, style: Style) -> String {
         let first = items[0];
         let _ = writeln!(out);
         let title = match first.kind {
+            FindingKind::Rule if first.audit => format!(
+                "{} (audit mode: would have blocked {})",
+                first.rule,
+                plural(items.len(), "time", "times")
+            ),
             FindingKind::Rule => first.rule.clone(),
             _ => format!("{} (waiver)", first.rule),
         };

@@ -44,6 +44,16 @@ pub struct Report {
     pub findings: Vec<FindingOut>,
     pub errors: Vec<Problem>,
     pub warnings: Vec<Problem>,
+    /// Audit mode: the stage decided in (`--stage`) and the rules it turned into warnings.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stage: Option<StageOut>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct StageOut {
+    pub name: String,
+    /// The `block` rules that only warn in this stage.
+    pub audited: Vec<String>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -83,6 +93,9 @@ pub struct FindingOut {
     /// The rule's doc comment.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub doc: Option<String>,
+    /// A `block` finding that audit mode (`--stage`) turned into a warning: it would have blocked.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub audit: bool,
     /// How the evidence was read (a deprecated license id taken as its current name, …).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
@@ -200,6 +213,7 @@ fn finding(
             })
             .collect(),
         notes: f.notes.clone(),
+        audit: f.audit,
         doc: if f.kind == FindingKind::Rule {
             docs(&f.rule)
         } else {
@@ -258,6 +272,7 @@ pub fn build(
             .iter()
             .map(|d| Problem::from_diagnostic(d, sources))
             .collect(),
+        stage: None,
     }
 }
 
