@@ -60,7 +60,10 @@ fn in_an_audit_stage_the_rule_warns_and_says_what_it_would_have_blocked() {
     assert_eq!(f["level"], "warn");
     assert_eq!(f["audit"], true);
     assert_eq!(report["stage"]["name"], "canary");
-    assert_eq!(report["stage"]["audited"], serde_json::json!(["no_critical"]));
+    assert_eq!(
+        report["stage"]["audited"],
+        serde_json::json!(["no_critical"])
+    );
     assert_eq!(report["summary"]["block"], 0);
 
     // The human report lists the downgraded rule and what it would have blocked.
@@ -77,7 +80,9 @@ fn outside_the_stage_the_rule_blocks() {
         let (code, report) = check(dir.path(), extra);
         assert_eq!(code, Some(1), "{report:#}");
         assert_eq!(report["findings"][0]["level"], "block");
-        assert!(report["findings"][0].get("audit").is_none() || report["findings"][0]["audit"] == false);
+        assert!(
+            report["findings"][0].get("audit").is_none() || report["findings"][0]["audit"] == false
+        );
     }
 }
 
@@ -87,14 +92,23 @@ fn an_unknown_stage_or_rule_is_an_error() {
     let (code, report) = check(dir.path(), &["--stage", "canry"]);
     assert_eq!(code, Some(2));
     let e = &report["errors"][0];
-    assert!(e["message"].as_str().unwrap().contains("no stage `canry`"), "{e}");
+    assert!(
+        e["message"].as_str().unwrap().contains("no stage `canry`"),
+        "{e}"
+    );
     assert_eq!(e["help"], "did you mean `canary`?");
 
     let dir = workspace(&PLAN.replace("[\"no_critical\"]", "[\"no_criticl\"]"));
     let (code, report) = check(dir.path(), &["--stage", "canary"]);
     assert_eq!(code, Some(2));
     let e = &report["errors"][0];
-    assert!(e["message"].as_str().unwrap().contains("`no_criticl`, which is not a rule"), "{e}");
+    assert!(
+        e["message"]
+            .as_str()
+            .unwrap()
+            .contains("`no_criticl`, which is not a rule"),
+        "{e}"
+    );
     assert_eq!(e["help"], "did you mean `no_critical`?");
     assert_eq!(e["location"]["line"], 7);
 }

@@ -463,6 +463,7 @@ fn finding(i: usize) -> FindingOut {
         }],
         doc: None,
         notes: vec![],
+        audit: false,
     }
 }
 
@@ -482,6 +483,7 @@ fn big_report(n: usize) -> Report {
         findings: (0..n).map(finding).collect(),
         errors: vec![],
         warnings: vec![],
+        stage: None,
     }
 }
 

@@ -1,6 +1,8 @@
 //! The load summary readers end to end: `gate facts --load [TOOL=]FILE` on the fixtures under
 //! `fixtures/load/summary/` (see its README for which were made by which tool).
 
+#![allow(clippy::unwrap_used, clippy::panic, clippy::expect_used)]
+
 mod common;
 
 use common::{NOW, gate_in, root};

@@ -207,7 +207,11 @@ fn decide_after(
         let available = Available::Only(collected.attempted.clone());
         let (policy, mut check_diags) = check(&loaded, &sources, &available);
         // Lint warnings join the report's warnings; they never change the verdict.
-        if !load_diags.iter().chain(&check_diags).any(Diagnostic::is_error) {
+        if !load_diags
+            .iter()
+            .chain(&check_diags)
+            .any(Diagnostic::is_error)
+        {
             let opts = gate::policy::lint::Options {
                 waivers: false,
                 custom_namespaces: collected.attempted.iter().cloned().collect(),
@@ -282,17 +286,25 @@ fn stage_rules(
         let help = gate::diag::suggestion(name, stages.iter().map(|s| s.name.as_str()))
             .unwrap_or_else(|| {
                 if stages.is_empty() {
-                    "the plan has no `[stage.NAME]` table: add one that lists the rules to audit".into()
+                    "the plan has no `[stage.NAME]` table: add one that lists the rules to audit"
+                        .into()
                 } else {
                     format!(
                         "the plan's stages are {}",
-                        stages.iter().map(|s| format!("`{}`", s.name)).collect::<Vec<_>>().join(", ")
+                        stages
+                            .iter()
+                            .map(|s| format!("`{}`", s.name))
+                            .collect::<Vec<_>>()
+                            .join(", ")
                     )
                 }
             });
         problems.push(
-            Diagnostic::error("usage", format!("`--stage {name}`: the plan has no stage `{name}`"))
-                .help(help),
+            Diagnostic::error(
+                "usage",
+                format!("`--stage {name}`: the plan has no stage `{name}`"),
+            )
+            .help(help),
         );
         return Default::default();
     };

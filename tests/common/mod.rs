@@ -1,5 +1,7 @@
 //! What the producers' end-to-end tests share: the repository root, one clock, and running the
-//! `gate` binary in a folder.
+//! `gate` binary in a folder. Each test binary uses part of it.
+
+#![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
