@@ -294,26 +294,7 @@ fn slug(name: &str) -> String {
 }
 
 fn ns_value(name: &str, doc: &serde_json::Value) -> Result<gate::value::Value, Vec<Diagnostic>> {
-    let Some(schema) = gate::schema::namespace(name) else {
-        return Err(vec![Diagnostic::error(
-            "internal",
-            format!("gate has no `{name}` schema"),
-        )]);
-    };
-    json::typed_namespace(doc, schema).map_err(|(errors, _)| {
-        errors
-            .into_iter()
-            .map(|e| {
-                Diagnostic::error(
-                    "internal",
-                    format!(
-                        "gate built `{name}{}` wrongly: {} (please report this)",
-                        e.pointer, e.message
-                    ),
-                )
-            })
-            .collect()
-    })
+    json::produced(name, doc)
 }
 
 /// The `steps` and `pipeline` namespaces.

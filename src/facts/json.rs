@@ -320,6 +320,32 @@ pub fn json_kind(j: &J) -> &'static str {
     }
 }
 
+/// A producer's document as gate's namespace `name`. The producer built it, so a mismatch with
+/// the schema is gate's own bug, reported as such rather than blamed on the user's input.
+pub fn produced(name: &str, doc: &J) -> Result<Value, Vec<crate::diag::Diagnostic>> {
+    use crate::diag::Diagnostic;
+    let Some(ns) = schema::namespace(name) else {
+        return Err(vec![Diagnostic::error(
+            "internal",
+            format!("gate has no `{name}` schema"),
+        )]);
+    };
+    typed_namespace(doc, ns).map_err(|(errors, _)| {
+        errors
+            .into_iter()
+            .map(|e| {
+                Diagnostic::error(
+                    "internal",
+                    format!(
+                        "gate built `{name}{}` wrongly: {} (please report this)",
+                        e.pointer, e.message
+                    ),
+                )
+            })
+            .collect()
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

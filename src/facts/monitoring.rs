@@ -12,7 +12,7 @@
 //! histogram's or summary's family name from its `_bucket`, `_sum`, `_count` samples. A name
 //! only inside a label value or a comment does not count.
 
-use super::{Namespace, Origin, json};
+use super::{Namespace, Origin};
 use crate::diag::{Diagnostic, io_reason};
 use crate::span::{SourceMap, Span};
 use crate::value::{duration_json, duration_text};
@@ -221,26 +221,7 @@ pub fn produce(
             "error": o.error,
         })).collect::<Vec<_>>(),
     });
-    let Some(schema) = crate::schema::namespace("monitoring") else {
-        return Err(vec![Diagnostic::error(
-            "internal",
-            "gate has no `monitoring` schema",
-        )]);
-    };
-    let value = json::typed_namespace(&doc, schema).map_err(|(errors, _)| {
-        errors
-            .into_iter()
-            .map(|e| {
-                Diagnostic::error(
-                    "internal",
-                    format!(
-                        "gate built `monitoring{}` wrongly: {} (please report this)",
-                        e.pointer, e.message
-                    ),
-                )
-            })
-            .collect::<Vec<_>>()
-    })?;
+    let value = crate::facts::json::produced("monitoring", &doc)?;
     let inputs: Vec<(String, String)> = config
         .probes
         .iter()

@@ -611,26 +611,7 @@ pub(crate) fn typed(
     name: &str,
     doc: &serde_json::Value,
 ) -> Result<crate::value::Value, Vec<Diagnostic>> {
-    let Some(schema) = crate::schema::namespace(name) else {
-        return Err(vec![Diagnostic::error(
-            "internal",
-            format!("gate has no `{name}` schema"),
-        )]);
-    };
-    json::typed_namespace(doc, schema).map_err(|(errors, _)| {
-        errors
-            .into_iter()
-            .map(|e| {
-                Diagnostic::error(
-                    "internal",
-                    format!(
-                        "gate built `{name}{}` wrongly: {} (please report this)",
-                        e.pointer, e.message
-                    ),
-                )
-            })
-            .collect()
-    })
+    json::produced(name, doc)
 }
 
 #[cfg(test)]

@@ -61,23 +61,8 @@ pub struct Plan {
 
 const KEYS: &[&str] = &["policy", "timezone", "facts"];
 
-/// The plan's sections: one per producer, and `step`.
-const PRODUCERS: &[&str] = &[
-    "licenses",
-    "source",
-    "load",
-    "security",
-    "tests",
-    "config",
-    "data",
-    "monitoring",
-    "release",
-    "approvals",
-    "build",
-    "artifact",
-    "step",
-    "stage",
-];
+/// The plan's sections besides the producers' (`steps::PRODUCERS`).
+const SECTIONS: &[&str] = &["step", "stage"];
 
 impl Plan {
     /// Does the plan configure the producer of namespace `name`?
@@ -249,7 +234,8 @@ pub fn load(path: &Path, sources: &mut SourceMap) -> Result<Plan, Vec<Diagnostic
             }
             _ => {
                 let mut all: Vec<&str> = KEYS.to_vec();
-                all.extend(PRODUCERS);
+                all.extend(steps::PRODUCERS);
+                all.extend(SECTIONS);
                 let help = suggestion(k, all.iter().copied())
                     .unwrap_or_else(|| format!("the plan's keys are {}", all.join(", ")));
                 diags.push(

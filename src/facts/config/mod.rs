@@ -20,7 +20,7 @@
 pub mod diff;
 pub mod flatten;
 
-use super::{Namespace, Origin, json, shown};
+use super::{Namespace, Origin, shown};
 use crate::diag::{Diagnostic, io_reason};
 use crate::span::{SourceFile, SourceMap, Span};
 use flatten::{Entry, Flat, Format};
@@ -358,26 +358,7 @@ pub fn produce(
         "production_file": production_file,
         "keys": d.keys,
     });
-    let Some(schema) = crate::schema::namespace("config") else {
-        return Err(vec![Diagnostic::error(
-            "internal",
-            "gate has no `config` schema",
-        )]);
-    };
-    let value = json::typed_namespace(&doc, schema).map_err(|(errors, _)| {
-        errors
-            .into_iter()
-            .map(|e| {
-                Diagnostic::error(
-                    "internal",
-                    format!(
-                        "gate built `config{}` wrongly: {} (please report this)",
-                        e.pointer, e.message
-                    ),
-                )
-            })
-            .collect::<Vec<_>>()
-    })?;
+    let value = crate::facts::json::produced("config", &doc)?;
     let place = |file: &str, (line, column): (usize, usize)| format!("{file}:{line}:{column}");
     let mut inputs: Vec<(String, String)> = Vec::new();
     for (i, x) in d.differences.iter().enumerate() {

@@ -12,7 +12,7 @@ pub mod formats;
 pub mod scan;
 
 use super::results::{self, Named, Problem};
-use super::{Namespace, Origin, json, shown};
+use super::{Namespace, Origin, shown};
 use crate::diag::{Diagnostic, io_reason};
 use crate::span::SourceMap;
 use detect::{Detector, Kind};
@@ -288,26 +288,7 @@ pub fn produce(
         "rows": rows,
         "truncated": truncated,
     });
-    let Some(schema) = crate::schema::namespace("data") else {
-        return Err(vec![Diagnostic::error(
-            "internal",
-            "gate has no `data` schema",
-        )]);
-    };
-    let value = json::typed_namespace(&doc, schema).map_err(|(errors, _)| {
-        errors
-            .into_iter()
-            .map(|e| {
-                Diagnostic::error(
-                    "internal",
-                    format!(
-                        "gate built `data{}` wrongly: {} (please report this)",
-                        e.pointer, e.message
-                    ),
-                )
-            })
-            .collect::<Vec<_>>()
-    })?;
+    let value = crate::facts::json::produced("data", &doc)?;
     let what = format!(
         "the data producer, from {}",
         config

@@ -16,7 +16,7 @@ pub mod retries;
 pub mod xml;
 
 use super::results::{self, Named, Problem};
-use super::{Namespace, Origin, json};
+use super::{Namespace, Origin};
 use crate::diag::Diagnostic;
 use crate::span::SourceMap;
 use crate::value::duration_json;
@@ -212,26 +212,7 @@ pub fn produce(
         "suites": suites_json,
         "cases": cases_json,
     });
-    let Some(schema) = crate::schema::namespace("tests") else {
-        return Err(vec![Diagnostic::error(
-            "internal",
-            "gate has no `tests` schema",
-        )]);
-    };
-    let value = json::typed_namespace(&doc, schema).map_err(|(errors, _)| {
-        errors
-            .into_iter()
-            .map(|e| {
-                Diagnostic::error(
-                    "internal",
-                    format!(
-                        "gate built `tests{}` wrongly: {} (please report this)",
-                        e.pointer, e.message
-                    ),
-                )
-            })
-            .collect::<Vec<_>>()
-    })?;
+    let value = crate::facts::json::produced("tests", &doc)?;
     Ok((
         Namespace {
             value,

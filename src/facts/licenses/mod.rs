@@ -210,26 +210,7 @@ pub fn produce(
 
 /// The producer's document typed against gate's schema (a mismatch is a bug in gate).
 fn typed(doc: &J) -> Result<crate::value::Value, Vec<Diagnostic>> {
-    let Some(schema) = crate::schema::namespace("licenses") else {
-        return Err(vec![Diagnostic::error(
-            "internal",
-            "gate has no `licenses` schema",
-        )]);
-    };
-    json::typed_namespace(doc, schema).map_err(|(errors, _)| {
-        errors
-            .into_iter()
-            .map(|e| {
-                Diagnostic::error(
-                    "internal",
-                    format!(
-                        "gate built `licenses{}` wrongly: {} (please report this)",
-                        e.pointer, e.message
-                    ),
-                )
-            })
-            .collect()
-    })
+    json::produced("licenses", doc)
 }
 
 fn read_input(

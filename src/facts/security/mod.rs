@@ -380,26 +380,7 @@ pub fn produce(
         return Err(diags);
     }
     let doc = document(&findings, &scans);
-    let Some(schema) = crate::schema::namespace("security") else {
-        return Err(vec![Diagnostic::error(
-            "internal",
-            "gate has no `security` schema",
-        )]);
-    };
-    let value = json::typed_namespace(&doc, schema).map_err(|(errors, _)| {
-        errors
-            .into_iter()
-            .map(|e| {
-                Diagnostic::error(
-                    "internal",
-                    format!(
-                        "gate built `security{}` wrongly: {} (please report this)",
-                        e.pointer, e.message
-                    ),
-                )
-            })
-            .collect::<Vec<_>>()
-    })?;
+    let value = crate::facts::json::produced("security", &doc)?;
     let inputs: Vec<(String, String)> = findings
         .iter()
         .enumerate()

@@ -8,7 +8,7 @@ pub mod resolve;
 pub mod scan;
 pub mod walk;
 
-use super::{Namespace, Origin, json, shown};
+use super::{Namespace, Origin, shown};
 use crate::diag::Diagnostic;
 use crate::span::{SourceFile, SourceMap, Span};
 use model::{FileFacts, Loc};
@@ -334,26 +334,7 @@ pub fn produce(
             "message": m,
         }))).collect::<Vec<_>>(),
     });
-    let Some(schema) = crate::schema::namespace("source") else {
-        return Err(vec![Diagnostic::error(
-            "internal",
-            "gate has no `source` schema",
-        )]);
-    };
-    let value = json::typed_namespace(&doc, schema).map_err(|(errors, _)| {
-        errors
-            .into_iter()
-            .map(|e| {
-                Diagnostic::error(
-                    "internal",
-                    format!(
-                        "gate built `source{}` wrongly: {} (please report this)",
-                        e.pointer, e.message
-                    ),
-                )
-            })
-            .collect::<Vec<_>>()
-    })?;
+    let value = crate::facts::json::produced("source", &doc)?;
     let inputs: Vec<(String, String)> = items
         .iter()
         .enumerate()
