@@ -291,6 +291,9 @@ pub struct FactsArgs {
     /// Print the schema of gate's own namespaces (JSON Schema) instead of facts.
     #[arg(long)]
     pub schema: bool,
+    /// No progress on the terminal while producers read (the facts still go to standard output).
+    #[arg(long, short)]
+    pub quiet: bool,
 }
 
 #[derive(clap::Args, Debug)]

@@ -526,6 +526,9 @@ fn run_inventory(a: InventoryArgs) -> u8 {
 }
 
 fn run_facts(a: FactsArgs) -> u8 {
+    if a.quiet {
+        progress::silence();
+    }
     if a.schema {
         let text = serde_json::to_string_pretty(&gate::schema::json_schema()).unwrap_or_default();
         return match out(&format!("{text}\n"), None) {
