@@ -6,7 +6,12 @@ under target/bench-load/, then, in the same run, times `wc -l FILE` (the I/O flo
 `gate facts --load FILE > /dev/null` on each (best of RUNS, after a warm-up read of the file so both
 see a warm page cache), and measures gate's peak RSS with `/usr/bin/time -f %M`.
 
-    python3 bench/load/run.py            # SAMPLES=10000000 RUNS=3 KEEP=0 NO_BUILD=0
+    python3 bench/load/run.py            # SAMPLES=10000000 RUNS=3 KEEP=0 NO_BUILD=0 GATE_BIN=…
+
+GATE_BIN names the gate binary to time (default target/release/gate; with it set, nothing is
+built), e.g. one built with `CARGO_TARGET_DIR=/tmp/perf-target cargo build --release`; BASE_BIN
+names an earlier build to time in the same rounds. `wc -l`, gate (and the earlier build) run
+interleaved, round by round, and the load average is printed before and after each file.
 
 The generated files are deleted at the end unless KEEP=1. No packages beyond the standard library.
 """
@@ -19,7 +24,9 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 OUT = os.path.join(ROOT, "target", "bench-load")
-GATE = os.path.join(ROOT, "target", "release", "gate")
+GATE = os.environ.get("GATE_BIN") or os.path.join(ROOT, "target", "release", "gate")
+# An earlier build to time in the same rounds (before/after comparisons); optional.
+BASE = os.environ.get("BASE_BIN")
 SAMPLES = int(os.environ.get("SAMPLES", "10000000"))
 RUNS = int(os.environ.get("RUNS", "3"))
 NOW = "2026-11-27T12:00:00Z"
@@ -125,15 +132,23 @@ def gen_k6(path):
             f.write("".join(rows))
 
 
-def best(cmd, runs):
-    times = []
+def timed(cmd):
+    t = time.perf_counter()
+    r = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    took = time.perf_counter() - t
+    if r.returncode != 0:
+        sys.exit(f"{cmd} failed ({r.returncode}): {r.stderr.decode()[-2000:]}")
+    return took
+
+
+def interleaved(cmds, runs):
+    """Times each command `runs` times, round by round (A, B, C, A, B, C, …), so that a busy
+    machine slows them alike; returns each one's best and all its times."""
+    times = [[] for _ in cmds]
     for _ in range(runs):
-        t = time.perf_counter()
-        r = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        times.append(time.perf_counter() - t)
-        if r.returncode != 0:
-            sys.exit(f"{cmd} failed ({r.returncode}): {r.stderr.decode()[-2000:]}")
-    return min(times), times
+        for i, cmd in enumerate(cmds):
+            times[i].append(timed(cmd))
+    return [(min(t), t) for t in times]
 
 
 def peak_rss_kib(cmd):
@@ -153,7 +168,7 @@ def warm(path):
 
 def main():
     print(f"== machine: {os.cpu_count()} cores, {platform.machine()}; {time.strftime('%Y-%m-%dT%H:%MZ', time.gmtime())}; load average {os.getloadavg()}")
-    if os.environ.get("NO_BUILD") != "1":
+    if os.environ.get("NO_BUILD") != "1" and not os.environ.get("GATE_BIN"):
         subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
     os.makedirs(OUT, exist_ok=True)
     files = [
@@ -169,25 +184,44 @@ def main():
         size = os.path.getsize(path)
         mb = size / 1e6
         warm(path)
-        wc, wc_all = best(["wc", "-l", path], RUNS)
+        load_before = os.getloadavg()[0]
         gate_cmd = [GATE, "facts", "--now", NOW, "--load", path]
-        g, g_all = best(gate_cmd, RUNS)
+        cmds = [["wc", "-l", path], gate_cmd]
+        if BASE:
+            cmds.append([BASE, "facts", "--now", NOW, "--load", path])
+        res = interleaved(cmds, RUNS)
+        (wc, wc_all), (g, g_all) = res[0], res[1]
         rss = peak_rss_kib(gate_cmd)
-        rows.append((what, size, wc, g, rss))
+        load_after = os.getloadavg()[0]
+        base = None
+        if BASE:
+            b, b_all = res[2]
+            base = (b, peak_rss_kib(cmds[2]))
+        rows.append((what, size, wc, g, rss, base))
         print(
-            f"{what}: {mb:.0f} MB; wc -l best {wc:.3f} s ({mb / wc:.0f} MB/s) of {['%.3f' % x for x in wc_all]}; "
+            f"{what}: {mb:.0f} MB; load average {load_before:.2f} -> {load_after:.2f}; "
+            f"wc -l best {wc:.3f} s ({mb / wc:.0f} MB/s) of {['%.3f' % x for x in wc_all]}; "
             f"gate best {g:.3f} s ({mb / g:.0f} MB/s) of {['%.3f' % x for x in g_all]}; "
             f"gate/wc {wc / g:.2f}; gate peak RSS {rss / 1024:.1f} MiB",
             flush=True,
         )
+        if base:
+            print(
+                f"  earlier build: best {b:.3f} s ({mb / b:.0f} MB/s) of {['%.3f' % x for x in b_all]}; "
+                f"base/wc {wc / b:.2f}; peak RSS {base[1] / 1024:.1f} MiB",
+                flush=True,
+            )
     print()
-    print("| input | size | `wc -l` | gate | gate / `wc -l` | gate peak RSS |")
-    print("|---|---|---|---|---|---|")
-    for what, size, wc, g, rss in rows:
+    print("| input | size | `wc -l` | gate | gate / `wc -l` | gate peak RSS |" + (" earlier build | earlier / `wc -l` |" if BASE else ""))
+    print("|---|---|---|---|---|---|" + ("---|---|" if BASE else ""))
+    for what, size, wc, g, rss, base in rows:
         mb = size / 1e6
+        extra = ""
+        if base:
+            extra = f" {base[0]:.2f} s ({mb / base[0]:,.0f} MB/s) | {wc / base[0]:.2f} |"
         print(
             f"| {what} | {mb:,.0f} MB | {wc:.2f} s ({mb / wc:,.0f} MB/s) | {g:.2f} s ({mb / g:,.0f} MB/s) "
-            f"| **{wc / g:.2f}** | **{rss / 1024:.1f} MiB** |"
+            f"| **{wc / g:.2f}** | **{rss / 1024:.1f} MiB** |" + extra
         )
     if os.environ.get("KEEP") != "1":
         for _, path, _ in files:

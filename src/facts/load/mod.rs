@@ -500,26 +500,7 @@ pub fn produce(
             J::Array(reads.iter().map(|r| source_json(&r.result)).collect()),
         );
     }
-    let Some(schema) = crate::schema::namespace("load") else {
-        return Err(vec![Diagnostic::error(
-            "internal",
-            "gate has no `load` schema",
-        )]);
-    };
-    let value = super::json::typed_namespace(&doc, schema).map_err(|(errors, _)| {
-        errors
-            .into_iter()
-            .map(|e| {
-                Diagnostic::error(
-                    "internal",
-                    format!(
-                        "gate built `load{}` wrongly: {} (please report this)",
-                        e.pointer, e.message
-                    ),
-                )
-            })
-            .collect::<Vec<_>>()
-    })?;
+    let value = crate::facts::json::produced("load", &doc)?;
     let mut inputs: Vec<(String, String)> = Vec::new();
     if let [only] = reads.as_slice() {
         inputs.push((String::new(), only.result.file.clone()));

@@ -1,9 +1,10 @@
 //! A [`Recorder`] of HDR histograms: what the readers of raw streams (k6 NDJSON, JMeter JTL,
 //! vegeta results) fill, one sample at a time. It keeps the whole test, each endpoint and each
 //! fixed time window, in constant memory whatever the number of samples: a histogram at 3
-//! significant digits from 1 ns up (so sub-millisecond latencies keep their 3 digits too),
-//! resized as the slowest sample needs. Recorders of different
-//! blocks (or files) merge exactly: histograms add, they are never averaged.
+//! significant digits from 1 ns up (so sub-millisecond latencies keep their 3 digits too), kept
+//! as the plain counts of HDR's buckets between the fastest and the slowest sample (one increment
+//! a sample). Recorders of different blocks (or files) merge exactly: histograms add, they are
+//! never averaged.
 //!
 //! Minimum, maximum and mean are kept exactly beside each histogram; percentiles come from the
 //! histogram, at 3 significant digits.
@@ -23,6 +24,36 @@ pub const OTHER: &str = "(other endpoints)";
 /// Default window length: 30 s.
 pub const DEFAULT_WINDOW_NS: i64 = 30_000_000_000;
 
+/// The counts of HDR's buckets at 3 significant digits from 1 ns (`Histogram::new_with_bounds(1,
+/// …, 3)`: 2,048 sub-buckets, half of them in each bucket past the first), kept as a plain
+/// array indexed as HDR indexes it, so that recording is one increment and adding two arrays
+/// one vectorised pass. [`Stats::latency`] hands the counts to an `hdrhistogram::Histogram`
+/// of that configuration, whose counts they then are exactly.
+const SUB_HALF_MAGNITUDE: u32 = 10;
+const SUB_HALF: usize = 1 << SUB_HALF_MAGNITUDE;
+const SUB_MASK: u64 = (2 * SUB_HALF as u64) - 1;
+/// 64 − unit magnitude (0) − sub-bucket half-count magnitude (10) − 1.
+const LEADING_ZERO_BASE: u32 = 53;
+
+/// HDR's counts index of `v`.
+#[inline]
+pub fn bucket_index(v: u64) -> usize {
+    let bucket = LEADING_ZERO_BASE - (v | SUB_MASK).leading_zeros();
+    let sub = (v >> bucket) as usize;
+    (((bucket as usize) + 1) << SUB_HALF_MAGNITUDE) + sub - SUB_HALF
+}
+
+/// The lowest value HDR counts at `index`.
+pub fn bucket_value(index: usize) -> u64 {
+    let bucket = (index >> SUB_HALF_MAGNITUDE) as i64 - 1;
+    let sub = (index & (SUB_HALF - 1)) as u64 + SUB_HALF as u64;
+    if bucket < 0 {
+        sub - SUB_HALF as u64
+    } else {
+        sub << bucket
+    }
+}
+
 #[allow(clippy::expect_used)]
 fn histogram<T: Counter>() -> Histogram<T> {
     // 1 ns lowest discernible value, 3 significant digits, grows with the largest value. The
@@ -32,9 +63,38 @@ fn histogram<T: Counter>() -> Histogram<T> {
     h
 }
 
+/// A bucket count: `u64` for a file's whole and its endpoints, `u32` for its many windows.
+pub trait Count: Copy + Default + Eq + Counter + Send + Sync + std::fmt::Debug {
+    fn inc(&mut self);
+    fn add(&mut self, other: Self);
+}
+
+impl Count for u32 {
+    #[inline]
+    fn inc(&mut self) {
+        *self = self.saturating_add(1);
+    }
+    #[inline]
+    fn add(&mut self, other: Self) {
+        *self = self.saturating_add(other);
+    }
+}
+
+impl Count for u64 {
+    // 2^64 samples are out of reach: plain adds, which vectorise.
+    #[inline]
+    fn inc(&mut self) {
+        *self = self.wrapping_add(1);
+    }
+    #[inline]
+    fn add(&mut self, other: Self) {
+        *self = self.wrapping_add(other);
+    }
+}
+
 /// Counts and latency of one set of requests.
 #[derive(Clone, Debug)]
-pub struct Stats<T: Counter> {
+pub struct Stats<T: Count> {
     pub total: u64,
     /// Failed as the sample itself says (JTL `success`, a status, vegeta's `code`/`error`).
     pub failed: u64,
@@ -44,10 +104,15 @@ pub struct Stats<T: Counter> {
     sum: u128,
     min: u64,
     max: u64,
-    hist: Histogram<T>,
+    /// Latency samples recorded (`total` less nothing: every sample has a latency).
+    samples: u64,
+    /// HDR's bucket counts from index `base` (the start of the smallest sample's bucket) to
+    /// the end of the largest sample's: a block's stats zero only the range its samples span.
+    base: usize,
+    counts: Vec<T>,
 }
 
-impl<T: Counter> Default for Stats<T> {
+impl<T: Count> Default for Stats<T> {
     fn default() -> Self {
         Stats {
             total: 0,
@@ -57,53 +122,111 @@ impl<T: Counter> Default for Stats<T> {
             sum: 0,
             min: u64::MAX,
             max: 0,
-            hist: histogram(),
+            samples: 0,
+            base: 0,
+            counts: Vec::new(),
         }
     }
 }
 
-impl<T: Counter> Stats<T> {
+impl<T: Count> Stats<T> {
     #[inline]
     fn sample(&mut self, ns: u64, failed: bool, timeout: bool) {
         self.total += 1;
+        self.samples += 1;
         self.failed += u64::from(failed);
         self.timeouts += u64::from(timeout);
         self.sum += u128::from(ns);
         self.min = self.min.min(ns);
         self.max = self.max.max(ns);
-        // `record` grows the histogram; `saturating_record` never would (it clamps first).
-        if self.hist.record(ns).is_err() {
-            self.hist.saturating_record(ns);
+        let i = bucket_index(ns);
+        match self.counts.get_mut(i.wrapping_sub(self.base)) {
+            Some(c) => c.inc(),
+            None => self.grow_and_count(i),
         }
     }
 
-    fn merge(&mut self, other: &Stats<T>) {
+    #[cold]
+    fn grow_and_count(&mut self, i: usize) {
+        self.cover(i, i + 1);
+        if let Some(c) = self.counts.get_mut(i - self.base) {
+            c.inc();
+        }
+    }
+
+    /// Makes the counts hold indexes `lo..hi`, whole HDR buckets at a time so that it is rare.
+    fn cover(&mut self, lo: usize, hi: usize) {
+        let lo = lo & !(SUB_HALF - 1);
+        let hi = (hi - 1) | (SUB_HALF - 1);
+        if self.counts.is_empty() {
+            self.base = lo;
+        } else if lo < self.base {
+            let mut grown = vec![T::default(); self.base - lo];
+            grown.extend_from_slice(&self.counts);
+            self.counts = grown;
+            self.base = lo;
+        }
+        if self.base + self.counts.len() <= hi {
+            self.counts.resize(hi + 1 - self.base, T::default());
+        }
+    }
+
+    fn merge<U: Count + Into<T>>(&mut self, other: &Stats<U>) {
         self.total += other.total;
+        self.samples += other.samples;
         self.failed += other.failed;
         self.failed_flag += other.failed_flag;
         self.timeouts += other.timeouts;
         self.sum += other.sum;
         self.min = self.min.min(other.min);
         self.max = self.max.max(other.max);
-        // Auto-resizing histograms of one configuration always add.
-        let _ = self.hist.add(&other.hist);
+        if other.samples == 0 {
+            return;
+        }
+        // Only the buckets between the smallest and the largest sample can hold counts.
+        let (lo, hi) = (bucket_index(other.min), bucket_index(other.max));
+        self.cover(lo, hi + 1);
+        if let (Some(mine), Some(theirs)) = (
+            self.counts.get_mut(lo - self.base..=hi - self.base),
+            other
+                .counts
+                .get(lo.wrapping_sub(other.base)..=hi.wrapping_sub(other.base)),
+        ) {
+            for (m, t) in mine.iter_mut().zip(theirs) {
+                m.add((*t).into());
+            }
+        }
+    }
+
+    /// The counts as an HDR histogram of the configuration they are the buckets of.
+    fn hist(&self) -> Histogram<u64> {
+        let mut h = histogram::<u64>();
+        for (i, c) in self.counts.iter().enumerate() {
+            let c = c.as_u64();
+            if c > 0 {
+                // Counts come from values HDR can hold: recording one never fails.
+                let _ = h.record_n(bucket_value(self.base + i), c);
+            }
+        }
+        h
     }
 
     /// Latency samples recorded.
     pub fn samples(&self) -> u64 {
-        self.hist.len()
+        self.samples
     }
 
     pub fn latency(&self) -> Latency {
-        let n = self.hist.len();
+        let n = self.samples;
         if n == 0 {
             return Latency::default();
         }
+        let hist = self.hist();
         // The middle of the quantile's bucket (within half a bucket, < 0.05%, of every value in
         // it), rounded to 3 significant digits: a latency written with 3 digits comes back as
         // written. Kept between the exact minimum and maximum.
         let q = |q: f64| {
-            let v = self.hist.median_equivalent(self.hist.value_at_quantile(q));
+            let v = hist.median_equivalent(hist.value_at_quantile(q));
             Some(round3(v).clamp(self.min, self.max) as f64)
         };
         Latency {
@@ -157,6 +280,9 @@ pub struct Recorder {
     windows: Vec<(i64, Stats<u32>)>,
     window_index: HashMap<i64, usize>,
     last_window: usize,
+    /// The times (ns since the epoch, end excluded) the last window covers: most samples fall
+    /// in it, and are placed without a division.
+    last_span: (i64, i64),
     /// Earliest start and latest end of a sample, ns since the epoch.
     first_start: i64,
     last_end: i64,
@@ -181,6 +307,7 @@ impl Recorder {
             windows: Vec::new(),
             window_index: HashMap::new(),
             last_window: usize::MAX,
+            last_span: (0, 0),
             first_start: i64::MAX,
             last_end: i64::MIN,
             dropped: 0,
@@ -228,6 +355,9 @@ impl Recorder {
     }
 
     fn window_of(&mut self, end: i64) -> Option<usize> {
+        if self.last_span.0 <= end && end < self.last_span.1 {
+            return Some(self.last_window);
+        }
         let key = (end.saturating_sub(self.origin)).div_euclid(self.window);
         if let Some((k, _)) = self.windows.get(self.last_window)
             && *k == key
@@ -248,6 +378,13 @@ impl Recorder {
             }
         };
         self.last_window = i;
+        // Where nothing saturates; else an empty span, and the key decides each time.
+        self.last_span = key
+            .checked_mul(self.window)
+            .and_then(|k| self.origin.checked_add(k))
+            .and_then(|lo| Some((lo, lo.checked_add(self.window)?)))
+            .filter(|_| end.checked_sub(self.origin).is_some())
+            .unwrap_or((0, 0));
         Some(i)
     }
 
@@ -340,7 +477,7 @@ impl Recorder {
         if !self.saw_flag {
             return;
         }
-        fn by_flag<T: Counter>(s: &mut Stats<T>) {
+        fn by_flag<T: Count>(s: &mut Stats<T>) {
             s.failed = s.failed_flag;
             s.failed_flag = 0;
         }
@@ -438,6 +575,53 @@ impl Recorder {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn buckets_are_hdrs() {
+        let mut h = histogram::<u64>();
+        let mut v = 0u64;
+        while v < u64::MAX / 3 {
+            for x in [v, v + 1, v.saturating_sub(1), v | 1023, v | 2047] {
+                let i = bucket_index(x);
+                assert_eq!(bucket_value(i), h.lowest_equivalent(x), "{x}");
+                assert_eq!(bucket_index(bucket_value(i)), i, "{x}");
+                if x < 1 << 50 {
+                    let _ = h.record(x);
+                    assert_eq!(h.count_at(bucket_value(i)), h.count_at(x));
+                }
+            }
+            v = v / 4 * 5 + 7;
+        }
+    }
+
+    #[test]
+    fn the_order_of_samples_does_not_matter() {
+        let values: Vec<u64> = (0..5_000u64)
+            .map(|i| (i * 7919) % 100_003 * 997 + i % 3)
+            .collect();
+        let mut up = Stats::<u32>::default();
+        let mut down = Stats::<u32>::default();
+        let mut halves = (Stats::<u64>::default(), Stats::<u32>::default());
+        for (k, v) in values.iter().enumerate() {
+            up.sample(*v, false, false);
+            if k % 2 == 0 {
+                halves.0.sample(*v, false, false);
+            } else {
+                halves.1.sample(*v, false, false);
+            }
+        }
+        for v in values.iter().rev() {
+            down.sample(*v, false, false);
+        }
+        halves.0.merge(&halves.1);
+        assert_eq!(up.latency(), down.latency());
+        assert_eq!(up.latency(), halves.0.latency());
+        let mut h = histogram::<u64>();
+        values.iter().for_each(|v| {
+            let _ = h.record(*v);
+        });
+        assert_eq!(up.hist(), h);
+    }
 
     #[test]
     fn rounding_keeps_three_significant_digits() {

@@ -1,5 +1,5 @@
 //! Reading a raw results stream (k6 NDJSON, JMeter JTL, vegeta JSON lines) in constant memory:
-//! one thread reads blocks of whole lines (2 MiB, cut at the last line end — for CSV, the last
+//! one thread reads blocks of whole lines (4 MiB, cut at the last line end — for CSV, the last
 //! line end outside quotes), a small rayon pool (at most 8 threads) parses blocks in parallel,
 //! each into a fresh [`Recorder`] that is then added to the file's one recorder (histograms add
 //! exactly). At most a few blocks are in flight and a block's recorder lives only while the
@@ -18,7 +18,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc;
 
 /// Bytes read at a time.
-pub const BLOCK: usize = 2 << 20;
+pub const BLOCK: usize = 4 << 20;
 /// Blocks read ahead, waiting for a parser.
 const IN_FLIGHT: usize = 2;
 /// Parsing threads at most: each holds a block, so this bounds memory on big machines.
@@ -139,7 +139,7 @@ pub fn run<F: Format>(
     let problems = AtomicUsize::new(0);
     let too_long = AtomicBool::new(false);
     let quoted = format.quoted_lines();
-    let (tx, rx) = mpsc::sync_channel::<(usize, Vec<u8>, bool)>(IN_FLIGHT);
+    let (tx, rx) = mpsc::sync_channel::<(usize, Vec<u8>, bool, bool)>(IN_FLIGHT);
     let (back_tx, back_rx) = mpsc::channel::<Vec<u8>>();
     let shared = std::sync::Mutex::new(Shared {
         rec: Recorder::new(origin, window),
@@ -176,8 +176,9 @@ pub fn run<F: Format>(
                     p(read.min(total), total);
                 }
                 let eof = n < BLOCK;
+                let has_quote = quoted && memchr::memchr(b'"', &buf).is_some();
                 if !eof {
-                    let cut = if quoted && memchr::memchr(b'"', &buf).is_some() {
+                    let cut = if has_quote {
                         quote_cut(&buf)
                     } else {
                         memchr::memrchr(b'\n', &buf).map(|i| i + 1)
@@ -198,42 +199,47 @@ pub fn run<F: Format>(
                         }
                     }
                 }
-                if tx.send((seq, buf, eof)).is_err() || eof {
+                // The carry's quotes, if any, are the next block's: this one may have none left.
+                let has_quote = has_quote && memchr::memchr(b'"', &buf).is_some();
+                if tx.send((seq, buf, eof, has_quote)).is_err() || eof {
                     return Ok(());
                 }
                 seq += 1;
             }
         });
         pool.install(|| {
-            rx.into_iter().par_bridge().for_each(|(seq, buf, last)| {
-                let n = if stop.load(Ordering::Relaxed) {
-                    // Given up on: only its lines are counted, so later lines keep their numbers.
-                    (count_lines(&buf), Recorder::new(origin, window), Vec::new())
-                } else {
-                    let block = Block {
-                        data: &buf,
-                        last,
-                        has_quote: quoted && memchr::memchr(b'"', &buf).is_some(),
+            rx.into_iter()
+                .par_bridge()
+                .for_each(|(seq, buf, last, has_quote)| {
+                    let n = if stop.load(Ordering::Relaxed) {
+                        // Given up on: only its lines are counted, so later lines keep their numbers.
+                        (count_lines(&buf), Recorder::new(origin, window), Vec::new())
+                    } else {
+                        let block = Block {
+                            data: &buf,
+                            last,
+                            has_quote,
+                        };
+                        let mut rec = Recorder::new(origin, window);
+                        let mut found = Vec::new();
+                        let lines = format.block(&block, &mut rec, &mut found);
+                        if !found.is_empty()
+                            && problems.fetch_add(found.len(), Ordering::Relaxed) + found.len()
+                                > LIMIT
+                        {
+                            stop.store(true, Ordering::Relaxed);
+                        }
+                        (lines, rec, found)
                     };
-                    let mut rec = Recorder::new(origin, window);
-                    let mut found = Vec::new();
-                    let lines = format.block(&block, &mut rec, &mut found);
-                    if !found.is_empty()
-                        && problems.fetch_add(found.len(), Ordering::Relaxed) + found.len() > LIMIT
-                    {
-                        stop.store(true, Ordering::Relaxed);
-                    }
-                    (lines, rec, found)
-                };
-                let (lines, rec, found) = n;
-                let _ = back_tx.send(buf);
-                let mut sh = shared
-                    .lock()
-                    .unwrap_or_else(std::sync::PoisonError::into_inner);
-                sh.rec.merge(&rec);
-                sh.lines.push((seq, lines));
-                sh.found.extend(found.into_iter().map(|f| (seq, f)));
-            });
+                    let (lines, rec, found) = n;
+                    let _ = back_tx.send(buf);
+                    let mut sh = shared
+                        .lock()
+                        .unwrap_or_else(std::sync::PoisonError::into_inner);
+                    sh.rec.merge(&rec);
+                    sh.lines.push((seq, lines));
+                    sh.found.extend(found.into_iter().map(|f| (seq, f)));
+                });
         });
         reader
             .join()
@@ -328,7 +334,12 @@ pub fn parse_u64(s: &[u8]) -> Option<u64> {
         return None;
     }
     let mut v = 0u64;
-    for &b in s {
+    let (eights, rest) = s.as_chunks::<8>();
+    for c in eights {
+        // At most two chunks of 8 and 3 digits more: below 10^19, no overflow.
+        v = v * 100_000_000 + parse8(u64::from_le_bytes(*c))?;
+    }
+    for &b in rest {
         let d = b.wrapping_sub(b'0');
         if d > 9 {
             return None;
@@ -336,6 +347,22 @@ pub fn parse_u64(s: &[u8]) -> Option<u64> {
         v = v * 10 + u64::from(d);
     }
     Some(v)
+}
+
+/// Eight ASCII digits (the first in the lowest byte) at once.
+#[inline]
+fn parse8(c: u64) -> Option<u64> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    // Every byte in b'0'..=b'9': its high nibble is 3, and adding 6 keeps it 3.
+    if (c & (0xF0 * ONES)) != 0x30 * ONES
+        || (c.wrapping_add(0x06 * ONES) & (0xF0 * ONES)) != 0x30 * ONES
+    {
+        return None;
+    }
+    let v = c - 0x30 * ONES;
+    let v = (v * 10 + (v >> 8)) & 0x00FF_00FF_00FF_00FF;
+    let v = (v * 100 + (v >> 16)) & 0x0000_FFFF_0000_FFFF;
+    Some((v * 10_000 + (v >> 32)) & 0xFFFF_FFFF)
 }
 
 /// A decimal number (JSON's form), fast for plain `123` and `123.456`; anything else through
@@ -371,15 +398,30 @@ const POW10: [f64; 16] = [
 /// Nanoseconds since the Unix epoch of an RFC 3339 time (`2017-05-09T14:34:45.625742514+02:00`),
 /// by a fixed-format parser, falling back to jiff for anything else.
 pub fn parse_time(s: &[u8]) -> Option<i64> {
-    fast_time(s).or_else(|| {
+    parse_time_cached(s, &mut TimeCache::default())
+}
+
+/// The last `YYYY-MM-DDTHH:MM:SS` read and its seconds (before the offset): consecutive points
+/// mostly share it.
+#[derive(Default)]
+pub struct TimeCache {
+    prefix: [u8; 19],
+    secs: Option<i64>,
+}
+
+/// [`parse_time`], remembering the last date and time of day in `cache`.
+#[inline]
+pub fn parse_time_cached(s: &[u8], cache: &mut TimeCache) -> Option<i64> {
+    fast_time(s, cache).or_else(|| {
         let t: jiff::Timestamp = std::str::from_utf8(s).ok()?.parse().ok()?;
         i64::try_from(t.as_nanosecond()).ok()
     })
 }
 
-fn fast_time(s: &[u8]) -> Option<i64> {
+/// Seconds since the epoch of `YYYY-MM-DDTHH:MM:SS` (taken as UTC).
+fn date_time(s: &[u8]) -> Option<i64> {
     let num = |a: usize, b: usize| parse_u64(s.get(a..b)?);
-    if s.len() < 20
+    if s.len() < 19
         || s.get(4) != Some(&b'-')
         || s.get(7) != Some(&b'-')
         || !matches!(s.get(10), Some(b'T' | b't' | b' '))
@@ -393,6 +435,24 @@ fn fast_time(s: &[u8]) -> Option<i64> {
     if !(1..=12).contains(&mo) || !(1..=31).contains(&d) || h > 23 || mi > 59 || sec > 60 {
         return None;
     }
+    let days = days_from_civil(i64::try_from(y).ok()?, mo, d);
+    Some(days * 86_400 + i64::try_from(h * 3600 + mi * 60 + sec).ok()?)
+}
+
+fn fast_time(s: &[u8], cache: &mut TimeCache) -> Option<i64> {
+    if s.len() < 20 {
+        return None;
+    }
+    let head = s.get(..19)?;
+    let base = match cache.secs {
+        Some(v) if cache.prefix == head => v,
+        _ => {
+            let v = date_time(head)?;
+            cache.prefix.copy_from_slice(head);
+            cache.secs = Some(v);
+            v
+        }
+    };
     let mut i = 19;
     let mut nanos = 0u64;
     if s.get(i) == Some(&b'.') {
@@ -422,8 +482,7 @@ fn fast_time(s: &[u8]) -> Option<i64> {
         }
         _ => return None,
     };
-    let days = days_from_civil(i64::try_from(y).ok()?, mo, d);
-    let secs = days * 86_400 + i64::try_from(h * 3600 + mi * 60 + sec).ok()? - offset;
+    let secs = base - offset;
     secs.checked_mul(1_000_000_000)?
         .checked_add(i64::try_from(nanos).ok()?)
 }
@@ -453,12 +512,28 @@ mod tests {
         ] {
             let j: jiff::Timestamp = s.parse().unwrap_or_default();
             assert_eq!(
-                fast_time(s.as_bytes()),
+                fast_time(s.as_bytes(), &mut TimeCache::default()),
                 i64::try_from(j.as_nanosecond()).ok(),
                 "{s}"
             );
         }
-        assert_eq!(fast_time(b"2026-13-01T00:00:00Z"), None);
+        assert_eq!(
+            fast_time(b"2026-13-01T00:00:00Z", &mut TimeCache::default()),
+            None
+        );
+        let mut cache = TimeCache::default();
+        assert_eq!(
+            parse_time_cached(b"2026-11-27T12:00:00.5Z", &mut cache),
+            parse_time(b"2026-11-27T12:00:00.5Z")
+        );
+        assert_eq!(
+            parse_time_cached(b"2026-11-27T12:00:00.25+01:00", &mut cache),
+            parse_time(b"2026-11-27T12:00:00.25+01:00")
+        );
+        assert_eq!(
+            parse_time_cached(b"2026-11-27T12:00:01Z", &mut cache),
+            parse_time(b"2026-11-27T12:00:01Z")
+        );
         assert_eq!(parse_time(b"yesterday"), None);
     }
 
@@ -469,6 +544,20 @@ mod tests {
         assert_eq!(parse_f64(b"1e3"), Some(1000.0));
         assert_eq!(parse_f64(b"abc"), None);
         assert_eq!(parse_u64(b"12a"), None);
+        for v in [
+            0u64,
+            7,
+            12_345_678,
+            1_795_773_600_000,
+            99_999_999,
+            100_000_000,
+            9_999_999_999_999_999_999,
+        ] {
+            assert_eq!(parse_u64(v.to_string().as_bytes()), Some(v));
+        }
+        assert_eq!(parse_u64(b"1795773600:00"), None);
+        assert_eq!(parse_u64(b"17957736/0000"), None);
+        assert_eq!(parse_u64(b"12345678901234567890"), None);
     }
 
     #[test]
