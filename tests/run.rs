@@ -230,6 +230,39 @@ fn plan_mistakes_are_refused_before_anything_runs() {
 }
 
 #[test]
+fn a_missing_input_no_step_could_write_is_refused_before_anything_runs() {
+    // `refused` adds a command step at the end: the config step comes before any command.
+    let errors = refused(
+        "policy = \"policy.gate\"\n\n[[step]]\nname = \"validate\"\nproduce = \"config\"\n\n[config]\nstaging = \"deploy/staging.toml\"\nproduction = \"deploy/production.toml\"\n",
+        STEPS_PASS,
+    );
+    let e = error(&errors, "plan-missing-input", "`deploy/staging.toml`");
+    assert_eq!(e["location"]["line"], 8);
+    error(&errors, "plan-missing-input", "`deploy/production.toml`");
+}
+
+#[test]
+fn an_input_a_step_may_write_is_looked_for_when_its_producer_runs() {
+    let plan = r#"policy = "policy.gate"
+
+[[step]]
+name = "write results"
+run = "mkdir -p results && printf '<testsuite name=\"s\"><testcase name=\"t\"/></testsuite>' > results/e2e.xml"
+
+[[step]]
+name = "read results"
+produce = "tests"
+
+[tests]
+e2e = "results/e2e.xml"
+"#;
+    let dir = workspace(plan, STEPS_PASS);
+    let (out, report) = run_json(dir.path(), &[]);
+    assert_eq!(out.status.code(), Some(0), "{report:#}");
+    assert_eq!(report["verdict"], "go");
+}
+
+#[test]
 fn a_broken_policy_is_refused_before_anything_runs() {
     let errors = refused(
         "policy = \"policy.gate\"\n",

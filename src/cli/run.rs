@@ -216,6 +216,33 @@ fn preflight(a: &RunArgs, plan: &gate::plan::Plan, _sources: &SourceMap) -> Vec<
         }
         _ => false,
     };
+    // A producer whose inputs no command could have written yet reads them as they are now:
+    // a missing one is refused before anything runs. (After a command step, a missing input is
+    // an error when its producer runs: the command may be what writes it.)
+    let mut command_before = false;
+    let mut checked = std::collections::BTreeSet::new();
+    let first_command = plan
+        .steps
+        .iter()
+        .position(|s| matches!(s.action, Action::Command { .. }));
+    for step in &plan.steps {
+        match &step.action {
+            Action::Command { .. } => command_before = true,
+            Action::Producer(name) if !command_before && !flags(name) => {
+                checked.insert(name.clone());
+                missing_inputs(plan, name, &mut out);
+            }
+            Action::Producer(_) => {}
+        }
+    }
+    if first_command.is_none() {
+        // No command at all: every producer reads its inputs as they are now.
+        for name in gate::plan::steps::PRODUCERS {
+            if !checked.contains(*name) && plan.configures(name) && !flags(name) {
+                missing_inputs(plan, name, &mut out);
+            }
+        }
+    }
     for step in &plan.steps {
         if let Action::Producer(name) = &step.action
             && !plan.configures(name)
@@ -235,6 +262,26 @@ fn preflight(a: &RunArgs, plan: &gate::plan::Plan, _sources: &SourceMap) -> Vec<
         }
     }
     out
+}
+
+/// Each input of producer `name` that does not exist, as an error at the plan entry naming it.
+fn missing_inputs(plan: &gate::plan::Plan, name: &str, out: &mut Vec<Diagnostic>) {
+    for (path, at) in plan.inputs(name) {
+        if !path.exists() {
+            let mut d = Diagnostic::error(
+                "plan-missing-input",
+                format!(
+                    "the `{name}` producer reads `{}`, which does not exist, and no step before it could write it",
+                    gate::facts::shown(&path)
+                ),
+            )
+            .help("fix the path, or add the step that writes it before the producer's step");
+            if let Some(at) = at {
+                d = d.at(at, "does not exist");
+            }
+            out.push(d);
+        }
+    }
 }
 
 /// The error report of a run refused before anything ran.

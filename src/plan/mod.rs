@@ -65,6 +65,66 @@ const KEYS: &[&str] = &["policy", "timezone", "facts"];
 const SECTIONS: &[&str] = &["step", "stage"];
 
 impl Plan {
+    /// The files the plan names as the producer `name`'s inputs (globs left out: they are
+    /// checked when expanded), each with where the plan names it.
+    pub fn inputs(&self, name: &str) -> Vec<(PathBuf, Option<Span>)> {
+        let named = |list: &[crate::facts::results::Named]| -> Vec<(PathBuf, Option<Span>)> {
+            list.iter().map(|n| (n.path.clone(), n.at)).collect()
+        };
+        let mut out: Vec<(PathBuf, Option<Span>)> = match name {
+            "config" => self
+                .config
+                .iter()
+                .flat_map(|c| {
+                    [
+                        (c.staging.path.clone(), c.staging.at),
+                        (c.production.path.clone(), c.production.at),
+                    ]
+                })
+                .collect(),
+            "data" => self.data.iter().flat_map(|c| named(&c.paths)).collect(),
+            "tests" => self
+                .tests
+                .iter()
+                .flat_map(|c| c.suites.iter().map(|(_, n)| (n.path.clone(), n.at)))
+                .collect(),
+            "load" => self
+                .load
+                .iter()
+                .flat_map(|c| c.sources.iter().map(|s| (s.input.path.clone(), s.input.at)))
+                .collect(),
+            "security" => self
+                .security
+                .iter()
+                .flat_map(|c| {
+                    [&c.sarif, &c.zap, &c.cargo_audit, &c.npm_audit, &c.trivy]
+                        .into_iter()
+                        .flat_map(|l| named(l))
+                })
+                .collect(),
+            "approvals" => self
+                .approvals
+                .iter()
+                .filter_map(|c| c.file.as_ref().map(|(p, s)| (p.clone(), Some(*s))))
+                .collect(),
+            "release" => self
+                .release
+                .iter()
+                .flat_map(|c| [c.changelog.clone(), c.manifest.clone()])
+                .flatten()
+                .map(|(p, s)| (p, Some(s)))
+                .collect(),
+            "artifact" => self
+                .artifact
+                .iter()
+                .filter_map(|c| c.path.as_ref().map(|(p, s)| (p.clone(), Some(*s))))
+                .collect(),
+            _ => Vec::new(),
+        };
+        out.retain(|(p, _)| !p.to_string_lossy().contains(['*', '?', '[']));
+        out
+    }
+
     /// Does the plan configure the producer of namespace `name`?
     pub fn configures(&self, name: &str) -> bool {
         match name {
