@@ -317,6 +317,47 @@ pub fn lines(data: &[u8]) -> impl Iterator<Item = (u64, &[u8], bool)> {
     })
 }
 
+/// One line of a JSON-lines stream, parsed; a line that is not JSON is a located problem — cut
+/// short (`results-truncated`) when it is the file's last line and has no line end. `cut` says
+/// what ran short, for the help: "the test", "the attack".
+pub fn json_line(
+    line: &[u8],
+    n: u64,
+    ended: bool,
+    last: bool,
+    cut: &str,
+) -> Result<serde_json::Value, Found> {
+    serde_json::from_slice(line).map_err(|e| {
+        let message = e.to_string();
+        let reason = message
+            .split(" at line ")
+            .next()
+            .unwrap_or(&message)
+            .to_string();
+        let col = column(line, e.column().saturating_sub(1));
+        if e.is_eof() && last && !ended {
+            Found::new(
+                "results-truncated",
+                n,
+                col,
+                line,
+                format!("the file ends in the middle of a line: {reason}"),
+            )
+            .help(format!(
+                "{cut} or the copy of its results was cut short: rerun it"
+            ))
+        } else {
+            Found::new(
+                "load-syntax",
+                n,
+                col,
+                line,
+                format!("this line is not JSON: {reason}"),
+            )
+        }
+    })
+}
+
 /// The 1-based character column of byte `at` in `line`.
 pub fn column(line: &[u8], at: usize) -> u64 {
     line.get(..at)

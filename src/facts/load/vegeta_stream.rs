@@ -147,34 +147,10 @@ impl Vegeta {
         rec: &mut Recorder,
         found: &mut Vec<Found>,
     ) {
-        let v: J = match serde_json::from_slice(line) {
+        let v: J = match stream::json_line(line, n, ended, last, "the attack") {
             Ok(v) => v,
-            Err(e) => {
-                let message = e.to_string();
-                let reason = message
-                    .split(" at line ")
-                    .next()
-                    .unwrap_or(&message)
-                    .to_string();
-                let col = stream::column(line, e.column().saturating_sub(1));
-                found.push(if e.is_eof() && last && !ended {
-                    Found::new(
-                        "results-truncated",
-                        n,
-                        col,
-                        line,
-                        format!("the file ends in the middle of a line: {reason}"),
-                    )
-                    .help("the attack or the copy of its results was cut short: rerun it")
-                } else {
-                    Found::new(
-                        "load-syntax",
-                        n,
-                        col,
-                        line,
-                        format!("this line is not JSON: {reason}"),
-                    )
-                });
+            Err(problem) => {
+                found.push(problem);
                 return;
             }
         };
