@@ -189,3 +189,27 @@ fn comments_are_kept_in_order() {
     );
     assert_eq!(format_source(FileId(0), &out).unwrap(), out);
 }
+
+/// Regression: the printer spells each string's escapes one way (`"\u{41}"` as `"A"`), and fmt
+/// once compared the spelling, not the value, and refused such files as "a bug in gate fmt".
+#[test]
+fn strings_with_other_escape_spellings_are_formatted() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("esc.gate");
+    std::fs::write(
+        &file,
+        "policy \"p\"\nrule a: block {\n  require \"\\u{41}\\t\" == \"A\"\n}\n",
+    )
+    .unwrap();
+    let out = gate(dir.path(), &["fmt", "esc.gate"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(text.contains("require \"A\\t\" == \"A\""), "{text}");
+    let out = gate(dir.path(), &["fmt", "--check", "esc.gate"]);
+    assert_eq!(out.status.code(), Some(0));
+}

@@ -55,7 +55,8 @@ pub fn same(a: &Module, b: &Module) -> bool {
     a.items == b.items
 }
 
-/// Sets every span of the tree to the empty span.
+/// Sets every span of the tree to the empty span (and forgets how strings were spelled, see
+/// [`clear_expr`]): two trees that are equal after this mean the same.
 pub fn clear_module(m: &mut Module) {
     for item in &mut m.items {
         match item {
@@ -112,11 +113,18 @@ pub fn clear_module(m: &mut Module) {
     }
 }
 
-/// Clears an expression's spans. Depth is bounded by the parser (`policy::depth`).
+/// Clears an expression's spans, and the spelling of string literals: the printer writes each
+/// string's escapes one way (`"\u{41}"` as `"A"`), so only the value must survive. Depth is
+/// bounded by the parser (`policy::depth`).
 pub fn clear_expr(e: &mut Expr) {
     e.span = Span::default();
     match &mut e.kind {
-        ExprKind::Literal(_) | ExprKind::Name(_) => {}
+        ExprKind::Literal(l) => {
+            if matches!(l.value, LitValue::Str(_)) {
+                l.text.clear();
+            }
+        }
+        ExprKind::Name(_) => {}
         ExprKind::Field(base, f) => {
             clear_expr(base);
             f.span = Span::default();
