@@ -436,3 +436,22 @@ fn the_plan_names_suites_by_kind_with_globs_and_lists() {
     assert_eq!(facts["total"], 25);
     assert_eq!(facts["flaky"], 3);
 }
+
+/// A report that gives no `time` has no duration fact: reading it is an error, never `0s`.
+#[test]
+fn a_report_without_times_has_no_duration() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("e2e.xml");
+    std::fs::write(
+        &file,
+        "<testsuite name=\"s\"><testcase name=\"a\"/><testcase name=\"b\" time=\"0.5\"/></testsuite>",
+    )
+    .unwrap();
+    let spec = format!("e2e={}", file.display());
+    let (out, facts) = facts(&[&spec]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(facts["cases"][0].get("duration").is_none(), "{facts}");
+    assert_eq!(facts["cases"][1]["duration"], "500ms");
+    assert!(facts["suites"][0].get("duration").is_none(), "{facts}");
+    assert!(facts.get("duration").is_none(), "{facts}");
+}

@@ -22,7 +22,7 @@ use crate::span::SourceMap;
 use crate::value::duration_json;
 use retries::Status;
 use rust_decimal::Decimal;
-use serde_json::json;
+use serde_json::{Value as J, json};
 
 /// The validated `[tests]` configuration: for each kind of suite (`regression`, `e2e`, `uat`, …
 /// — the plan's keys), the JUnit files or globs that hold its results.
@@ -68,6 +68,18 @@ impl Counts {
 
 const NS_PER_SECOND: i64 = 1_000_000_000;
 
+fn sum(a: Option<Decimal>, b: Option<Decimal>) -> Option<Decimal> {
+    a.zip(b).map(|(a, b)| a + b)
+}
+
+/// `record` with its `duration`, when it is known; without the field otherwise.
+fn with_duration(mut record: J, seconds: Option<Decimal>) -> J {
+    if let (Some(s), J::Object(m)) = (seconds, &mut record) {
+        m.insert("duration".into(), J::String(duration(s)));
+    }
+    record
+}
+
 /// Seconds as a duration's exact JSON form.
 fn duration(seconds: Decimal) -> String {
     duration_json(
@@ -94,7 +106,9 @@ pub fn produce(
     let mut cases_json = Vec::new();
     let mut inputs: Vec<(String, String)> = Vec::new();
     let mut all = Counts::default();
-    let mut total_seconds = Decimal::ZERO;
+    // Durations add up only while every part is known: a time the file does not give is left
+    // out of the facts (reading it is an error), never counted as zero.
+    let mut total_seconds = Some(Decimal::ZERO);
     let mut files_read: Vec<String> = Vec::new();
     for (kind, named) in &config.suites {
         let what = format!("the `{kind}` test results");
@@ -138,12 +152,12 @@ pub fn produce(
                 );
                 format!("{}:{line}:{column}", input.shown)
             };
-            let mut file_seconds = Decimal::ZERO;
+            let mut file_seconds = Some(Decimal::ZERO);
             for suite in report.suites {
                 if suite.cases.is_empty() && suite.parent {
                     // A suite that only holds other suites: they are listed themselves.
                     if suite.top {
-                        file_seconds += suite.time.unwrap_or(Decimal::ZERO);
+                        file_seconds = sum(file_seconds, suite.time);
                     }
                     continue;
                 }
@@ -154,64 +168,70 @@ pub fn produce(
                     suite.name.clone()
                 };
                 let mut counts = Counts::default();
-                let mut case_seconds = Decimal::ZERO;
+                let mut case_seconds = Some(Decimal::ZERO);
                 for c in &cases {
                     counts.add(c);
-                    case_seconds += c.seconds;
+                    case_seconds = sum(case_seconds, c.seconds);
                     inputs.push((format!("/cases/{}", cases_json.len()), place(c.offset)));
-                    cases_json.push(json!({
-                        "suite": name,
-                        "kind": kind,
-                        "name": c.name,
-                        "classname": c.classname,
-                        "file": c.file,
-                        "line": c.line,
-                        "status": c.status.name(),
-                        "flaky": c.flaky,
-                        "attempts": c.attempts,
-                        "duration": duration(c.seconds),
-                        "message": c.message,
-                    }));
+                    cases_json.push(with_duration(
+                        json!({
+                            "suite": name,
+                            "kind": kind,
+                            "name": c.name,
+                            "classname": c.classname,
+                            "file": c.file,
+                            "line": c.line,
+                            "status": c.status.name(),
+                            "flaky": c.flaky,
+                            "attempts": c.attempts,
+                            "message": c.message,
+                        }),
+                        c.seconds,
+                    ));
                 }
-                let seconds = suite.time.unwrap_or(case_seconds);
+                let seconds = suite.time.or(case_seconds);
                 if suite.top {
-                    file_seconds += seconds;
+                    file_seconds = sum(file_seconds, seconds);
                 }
                 inputs.push((
                     format!("/suites/{}", suites_json.len()),
                     place(suite.offset),
                 ));
-                suites_json.push(json!({
-                    "name": name,
-                    "kind": kind,
-                    "file": input.shown,
-                    "total": counts.total,
-                    "passed": counts.passed,
-                    "failed": counts.failed,
-                    "errors": counts.errors,
-                    "skipped": counts.skipped,
-                    "flaky": counts.flaky,
-                    "duration": duration(seconds),
-                }));
+                suites_json.push(with_duration(
+                    json!({
+                        "name": name,
+                        "kind": kind,
+                        "file": input.shown,
+                        "total": counts.total,
+                        "passed": counts.passed,
+                        "failed": counts.failed,
+                        "errors": counts.errors,
+                        "skipped": counts.skipped,
+                        "flaky": counts.flaky,
+                    }),
+                    seconds,
+                ));
                 all.merge(&counts);
             }
-            total_seconds += report.time.unwrap_or(file_seconds);
+            total_seconds = sum(total_seconds, report.time.or(file_seconds));
         }
     }
     if !errors.is_empty() {
         return Err(errors);
     }
-    let doc = json!({
-        "total": all.total,
-        "passed": all.passed,
-        "failed": all.failed,
-        "errors": all.errors,
-        "skipped": all.skipped,
-        "flaky": all.flaky,
-        "duration": duration(total_seconds),
-        "suites": suites_json,
-        "cases": cases_json,
-    });
+    let doc = with_duration(
+        json!({
+            "total": all.total,
+            "passed": all.passed,
+            "failed": all.failed,
+            "errors": all.errors,
+            "skipped": all.skipped,
+            "flaky": all.flaky,
+            "suites": suites_json,
+            "cases": cases_json,
+        }),
+        total_seconds,
+    );
     let value = crate::facts::json::produced("tests", &doc)?;
     Ok((
         Namespace {

@@ -55,7 +55,9 @@ pub struct Case {
     pub flaky: bool,
     pub attempts: usize,
     /// Seconds, all attempts together.
-    pub seconds: Decimal,
+    /// The attempts' times added up; `None` when no attempt gives one (never a guessed zero).
+    /// A retry element without its own time (Surefire's `<flakyError>`) adds nothing.
+    pub seconds: Option<Decimal>,
     pub message: Option<String>,
 }
 
@@ -87,12 +89,14 @@ fn decide(elements: Vec<TestCase>) -> Option<Case> {
     // even when it says nothing (pytest-rerunfailures).
     let count = elements.len();
     let mut runs: Vec<(Outcome, Option<String>)> = Vec::new();
-    let mut seconds = Decimal::ZERO;
+    let mut seconds: Option<Decimal> = None;
     for (i, e) in elements.into_iter().enumerate() {
         let final_element = i + 1 == count;
         let n = e.attempts.len();
         for (j, a) in e.attempts.into_iter().enumerate() {
-            seconds += a.time.unwrap_or(Decimal::ZERO);
+            if let Some(t) = a.time {
+                seconds = Some(seconds.unwrap_or_default() + t);
+            }
             let outcome = if !final_element
                 && j + 1 == n
                 && matches!(a.outcome, Outcome::Passed | Outcome::Skipped)
@@ -276,7 +280,7 @@ mod tests {
         );
         let report = xml::parse(text).unwrap();
         let joined = join(report.suites[0].cases.clone());
-        assert_eq!(joined[1].seconds, Decimal::new(75, 2));
+        assert_eq!(joined[1].seconds, Some(Decimal::new(75, 2)));
     }
 
     #[test]
