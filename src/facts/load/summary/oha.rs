@@ -62,7 +62,15 @@ pub(super) fn read(doc: &J, f: &mut Fields) -> Option<LoadResult> {
             "`statusCodeDistribution` is missing: gate cannot count the requests",
         ),
     }
+    // oha always writes `errorDistribution` (`{}` when nothing failed); without it the errored
+    // requests are unknown, so the counts that need them are errors, not zeros.
     let (mut errored, mut timeouts) = (0u64, 0u64);
+    if doc.get("errorDistribution").is_none() {
+        f.problem(
+            "",
+            "`errorDistribution` is missing: gate cannot count the requests that got no answer",
+        );
+    }
     if let Some(errors) = f.object(doc.get("errorDistribution"), "/errorDistribution") {
         for (message, n) in errors {
             let n = f

@@ -321,3 +321,22 @@ fn broken_inputs_are_located_errors() {
     assert_eq!(at[0].0, "load-format", "{text}");
     assert!(text.contains("Locust"), "{text}");
 }
+
+#[test]
+fn oha_without_its_error_distribution_is_an_error_not_zero_failures() {
+    let text = std::fs::read_to_string(fixture("oha/plain.json")).unwrap();
+    let mut doc: J = serde_json::from_str(&text).unwrap();
+    doc.as_object_mut().unwrap().remove("errorDistribution");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("oha.json");
+    std::fs::write(&path, doc.to_string()).unwrap();
+    let mut sources = SourceMap::default();
+    let input = results::read(&path, "the load results", None, &mut sources).unwrap();
+    let Err(ds) = read(&input, Some(Tool::Oha), &mut sources) else {
+        panic!("read without `errorDistribution`")
+    };
+    assert!(
+        ds.iter().any(|d| d.message.contains("`errorDistribution` is missing")),
+        "{ds:?}"
+    );
+}
