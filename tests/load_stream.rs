@@ -310,3 +310,22 @@ fn p99_in_every_window_is_a_policy() {
     assert_eq!(code, Some(0), "{report}");
     assert_eq!(report["verdict"], "go");
 }
+
+/// The fast and the general reading of a vegeta line agree: `"error": null` is no error, and a
+/// `null` method or URL names no endpoint "null" (a `\` in a line sends it to the general reading).
+#[test]
+fn vegeta_null_fields_read_the_same_on_both_paths() {
+    let tmp = tempfile::tempdir().unwrap();
+    let line = |attack: &str, seq: u32| {
+        format!(
+            "{{\"attack\":\"{attack}\",\"seq\":{seq},\"code\":200,\"timestamp\":\"2026-11-27T12:00:0{seq}Z\",\"latency\":1000000,\"bytes_out\":0,\"bytes_in\":2,\"error\":null,\"body\":null,\"method\":\"GET\",\"url\":\"http://127.0.0.1/\"}}\n"
+        )
+    };
+    let text = format!("{}{}", line("plain", 0), line("esc\\\\aped", 1));
+    let file = tmp.path().join("results.json");
+    std::fs::write(&file, text).unwrap();
+    let facts = ok(&[&format!("vegeta={}", file.display())]);
+    assert_eq!(facts["requests"]["total"], 2, "{facts}");
+    assert_eq!(facts["requests"]["failed"], 0, "{facts}");
+    assert_eq!(names(&facts), ["GET http://127.0.0.1/"]);
+}

@@ -178,13 +178,11 @@ impl Vegeta {
             ));
             return;
         }
-        let text = |k: &str| {
-            obj.get(k)
-                .map(|v| match v {
-                    J::String(s) => s.clone(),
-                    other => other.to_string(),
-                })
-                .unwrap_or_default()
+        // As the fast reading does: an absent or `null` field is empty (no error, no method).
+        let text = |k: &str| match obj.get(k) {
+            None | Some(J::Null) => String::new(),
+            Some(J::String(s)) => s.clone(),
+            Some(other) => other.to_string(),
         };
         let (code, timestamp, latency) = (text("code"), text("timestamp"), text("latency"));
         let (error, method, url) = (text("error"), text("method"), text("url"));

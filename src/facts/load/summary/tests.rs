@@ -336,7 +336,8 @@ fn oha_without_its_error_distribution_is_an_error_not_zero_failures() {
         panic!("read without `errorDistribution`")
     };
     assert!(
-        ds.iter().any(|d| d.message.contains("`errorDistribution` is missing")),
+        ds.iter()
+            .any(|d| d.message.contains("`errorDistribution` is missing")),
         "{ds:?}"
     );
 }
