@@ -42,7 +42,7 @@ pub fn run(a: RunArgs) -> u8 {
         Ok(p) => p,
         Err(d) => return refuse(d, sources, &output),
     };
-    let mut problems = preflight(&a, &plan, &sources);
+    let mut problems = preflight(&a, &plan);
     if let Some(policy) = a
         .policy
         .clone()
@@ -197,7 +197,7 @@ pub fn run(a: RunArgs) -> u8 {
 
 /// Problems with the steps that only the whole plan shows: a producer step for a section the
 /// plan does not have.
-fn preflight(a: &RunArgs, plan: &gate::plan::Plan, _sources: &SourceMap) -> Vec<Diagnostic> {
+fn preflight(a: &RunArgs, plan: &gate::plan::Plan) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let flags = |name: &str| match name {
         "load" => !a.sources.results.load.is_empty(),
@@ -221,10 +221,6 @@ fn preflight(a: &RunArgs, plan: &gate::plan::Plan, _sources: &SourceMap) -> Vec<
     // an error when its producer runs: the command may be what writes it.)
     let mut command_before = false;
     let mut checked = std::collections::BTreeSet::new();
-    let first_command = plan
-        .steps
-        .iter()
-        .position(|s| matches!(s.action, Action::Command { .. }));
     for step in &plan.steps {
         match &step.action {
             Action::Command { .. } => command_before = true,
@@ -235,7 +231,7 @@ fn preflight(a: &RunArgs, plan: &gate::plan::Plan, _sources: &SourceMap) -> Vec<
             Action::Producer(_) => {}
         }
     }
-    if first_command.is_none() {
+    if !command_before {
         // No command at all: every producer reads its inputs as they are now.
         for name in gate::plan::steps::PRODUCERS {
             if !checked.contains(*name) && plan.configures(name) && !flags(name) {

@@ -220,8 +220,6 @@ pub(crate) struct Ctx<'a> {
 /// Most errors reported for one rule; the rest are counted.
 const MAX_ERRORS_PER_RULE: usize = 5;
 
-/// Evaluates every rule and waiver. `load_errors` are the problems found before evaluation;
-/// any of them makes the verdict `error`, whatever else is found.
 /// `error` when anything errored, else `no-go` when an unwaived `block` finding stands, else `go`.
 pub fn verdict_of(findings: &[Finding], errors: &[Diagnostic]) -> Verdict {
     if errors.iter().any(Diagnostic::is_error) {
@@ -248,6 +246,8 @@ pub fn audit(outcome: &mut Outcome, rules: &std::collections::BTreeSet<String>) 
     outcome.verdict = verdict_of(&outcome.findings, &outcome.errors);
 }
 
+/// Evaluates every rule and waiver. `load_errors` are the problems found before evaluation;
+/// any of them makes the verdict `error`, whatever else is found.
 pub fn evaluate(
     policy: &Policy,
     facts: &Facts,

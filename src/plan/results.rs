@@ -278,15 +278,21 @@ pub fn tests_section(
 
 /// A kind of suite names itself in facts and messages: keep it a plain word.
 pub fn check_kind(kind: &str) -> Result<(), String> {
-    let ok = !kind.is_empty()
-        && kind
+    check_word(kind, "kind of suite", "`regression`, `e2e` or `uat`")
+}
+
+/// A name the plan gives that facts, logs and messages repeat (a kind of suite, a stage): a
+/// plain lowercase word. `what` names it, `examples` shows some.
+pub fn check_word(word: &str, what: &str, examples: &str) -> Result<(), String> {
+    let ok = !word.is_empty()
+        && word
             .chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-');
     if ok {
         Ok(())
     } else {
         Err(format!(
-            "`{kind}` is not a kind of suite: use a lowercase word such as `regression`, `e2e` or `uat`"
+            "`{word}` is not a {what}: use a lowercase word such as {examples}"
         ))
     }
 }

@@ -38,11 +38,10 @@ pub fn section(
     for (name, body) in table {
         let name_at = span(name.span());
         let name = name.get_ref().to_string();
-        if let Err(m) = crate::plan::results::check_kind(&name) {
-            diags.push(
-                Diagnostic::error("plan-value", m.replace("kind of suite", "stage name"))
-                    .at(name_at, "here"),
-            );
+        if let Err(m) =
+            crate::plan::results::check_word(&name, "stage name", "`canary` or `production`")
+        {
+            diags.push(Diagnostic::error("plan-value", m).at(name_at, "here"));
             continue;
         }
         let Some(body) = body.get_ref().as_table() else {

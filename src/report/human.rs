@@ -1,6 +1,7 @@
 //! The report for people: the verdict first and unmistakable, findings grouped by rule with
 //! their witnesses and clickable `file:line:col`, waived findings, errors, a one-line summary.
 
+use super::plural;
 use super::{FindingOut, Report};
 use crate::eval::{FindingKind, Verdict};
 use crate::policy::ast::Level;
@@ -38,10 +39,6 @@ impl Style {
     fn blue(self, t: &str) -> String {
         self.paint("1;34", t)
     }
-}
-
-fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 fn level_tag(level: Level, s: Style) -> String {
@@ -205,17 +202,12 @@ fn witness(out: &mut String, f: &FindingOut, s: Style) {
         let _ = writeln!(
             out,
             "       {} {}",
-            s.dim(&format!("{} = {}", w.name, shorten(&w.display, 80))),
+            s.dim(&format!(
+                "{} = {}",
+                w.name,
+                super::ci::shorten(&w.display, 80)
+            )),
             s.dim(&at)
         );
     }
-}
-
-/// Long witness values (records without a name) are cut for the terminal; JSON has them whole.
-fn shorten(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        return text.to_string();
-    }
-    let cut: String = text.chars().take(max - 1).collect();
-    format!("{cut}…")
 }

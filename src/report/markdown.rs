@@ -4,6 +4,7 @@
 //! summary): rows stop short of it and a note says how many findings were left out.
 
 use super::ci::{self, Place};
+use super::plural;
 use super::{FindingOut, Report};
 use crate::eval::{FindingKind, Verdict};
 use crate::policy::ast::Level;
@@ -119,10 +120,6 @@ fn row(f: &FindingOut) -> String {
 }
 
 const HEADER: &str = "| Rule | Finding | Where | Witness |\n|---|---|---|---|\n";
-
-fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
-}
 
 /// The summary of a report, at most `limit` bytes (use [`STEP_SUMMARY_LIMIT`]).
 pub fn render(report: &Report, limit: usize) -> String {

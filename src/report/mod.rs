@@ -28,6 +28,11 @@ impl ClockInfo {
 }
 use serde::Serialize;
 
+/// `1 rule`, `2 rules`: a count with its noun, for the reports people read.
+pub(crate) fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 /// Version of the JSON report schema; bumped on any incompatible change.
 pub const SCHEMA_VERSION: u32 = 1;
 
