@@ -83,6 +83,14 @@ fn each_mistake_in_a_sign_off_file_has_its_code() {
         ["toml-syntax"]
     );
     assert_eq!(codes(SIGNOFF, &[]), ["approvals-input"]);
+    // An empty subject list would silently fall back to the release's own: say so instead.
+    assert_eq!(
+        codes(
+            "[approvals]\nfile = \"signoff.toml\"\nsubject = []\n",
+            &[("signoff.toml", &approval(""))]
+        ),
+        ["plan-value"]
+    );
 }
 
 #[test]

@@ -48,6 +48,13 @@ pub fn section(
                         .collect(),
                     one => vec![(one, vspan)],
                 };
+                if items.is_empty() {
+                    diags.push(
+                        Diagnostic::error("plan-value", "`approvals.subject` lists no subject")
+                            .at(vspan, "empty")
+                            .help("name this release's version or digest, or leave `subject` out to use `[release]` and `[artifact]`"),
+                    );
+                }
                 for (item, ispan) in items {
                     let Some(s) = string(item, "approvals", key, ispan, diags) else {
                         continue;
