@@ -329,3 +329,23 @@ fn vegeta_null_fields_read_the_same_on_both_paths() {
     assert_eq!(facts["requests"]["failed"], 0, "{facts}");
     assert_eq!(names(&facts), ["GET http://127.0.0.1/"]);
 }
+
+/// A request whose `status` tag is not a status is a located error, never a success.
+#[test]
+fn a_k6_point_with_a_bad_status_tag_is_an_error() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("k6.ndjson");
+    std::fs::write(
+        &file,
+        "{\"type\":\"Point\",\"data\":{\"time\":\"2026-11-27T10:00:00Z\",\"value\":12.5,\"tags\":{\"method\":\"GET\",\"name\":\"home\",\"status\":\"OK\"}},\"metric\":\"http_req_duration\"}\n",
+    )
+    .unwrap();
+    let (out, _) = load(&[&format!("k6={}", file.display())]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(
+        err.contains("the `status` tag is not an HTTP status: `OK`"),
+        "{err}"
+    );
+    assert!(err.contains("k6.ndjson:1:"), "{err}");
+}

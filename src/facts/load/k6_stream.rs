@@ -235,9 +235,22 @@ impl K6 {
                     found.push(value_error("a duration in milliseconds"));
                     return;
                 };
+                // k6 tags every HTTP request with its status (`0` when no response came).
                 let failed = match stream::parse_u64(p.tags.status) {
                     Some(s) => s == 0 || s >= 400,
-                    None => false,
+                    None if p.tags.status.is_empty() => false,
+                    None => {
+                        let shown = String::from_utf8_lossy(p.tags.status);
+                        let at = memmem::find(line, b"\"status\":").map_or(0, |i| i + 9);
+                        found.push(Found::new(
+                            "load-field",
+                            n,
+                            stream::column(line, at),
+                            line,
+                            format!("the `status` tag is not an HTTP status: `{shown}`"),
+                        ));
+                        return;
+                    }
                 };
                 let timeout = p.tags.error_code == b"1050";
                 let start = end.saturating_sub(i64::try_from(ns).unwrap_or(i64::MAX));
