@@ -26,8 +26,9 @@ fn text(s: &str) -> String {
     out
 }
 
-/// Text as an attribute value in double quotes: line breaks kept as character references.
-fn attr(s: &str) -> String {
+/// Text as an attribute value in double quotes: line breaks kept as character references (also
+/// right as character data, where the references read back as the same characters).
+pub(crate) fn attr(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {

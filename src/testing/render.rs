@@ -2,6 +2,7 @@
 
 use super::coverage::{Tally, Tracker};
 use crate::report::Problem;
+use crate::report::junit::attr as xml;
 use crate::span::Location;
 use serde::Serialize;
 use std::fmt::Write as _;
@@ -200,25 +201,6 @@ pub fn summary(t: &Tally) -> String {
     )
 }
 
-fn xml_escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\t' | '\n' | '\r' => out.push(c),
-            c if (c as u32) < 0x20 || c == '\u{fffe}' || c == '\u{ffff}' => {
-                let _ = write!(out, "\\u{{{:x}}}", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 /// JUnit XML for the tests themselves: a `<testsuite>` per test file, a `<testcase>` per test,
 /// a `<failure>` with the differences, an `<error>` for a test that could not run.
 pub fn junit(suites: &[SuiteResult]) -> String {
@@ -236,7 +218,7 @@ pub fn junit(suites: &[SuiteResult]) -> String {
         let _ = writeln!(
             out,
             "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"{}\">",
-            xml_escape(&s.file),
+            xml(&s.file),
             s.tests.len().max(usize::from(!s.errors.is_empty())),
             st.failed,
             st.errors
@@ -246,19 +228,19 @@ pub fn junit(suites: &[SuiteResult]) -> String {
             let _ = writeln!(
                 out,
                 "    <testcase name=\"{}\" classname=\"{}\">\n      <error message=\"{}\" type=\"broken\">{}</error>\n    </testcase>",
-                xml_escape(&s.file),
-                xml_escape(&s.file),
-                xml_escape(text.first().map_or("", String::as_str)),
-                xml_escape(&text.join("\n"))
+                xml(&s.file),
+                xml(&s.file),
+                xml(text.first().map_or("", String::as_str)),
+                xml(&text.join("\n"))
             );
         }
         for r in &s.tests {
             let _ = write!(
                 out,
                 "    <testcase name=\"{}\" classname=\"{}\" file=\"{}\" line=\"{}\"",
-                xml_escape(&r.name),
-                xml_escape(&s.file),
-                xml_escape(&r.location.file),
+                xml(&r.name),
+                xml(&s.file),
+                xml(&r.location.file),
                 r.location.line
             );
             match &r.status {
@@ -267,8 +249,8 @@ pub fn junit(suites: &[SuiteResult]) -> String {
                     let _ = writeln!(
                         out,
                         ">\n      <failure message=\"{}\" type=\"expectation\">{}</failure>\n    </testcase>",
-                        xml_escape(differences.first().map_or("", String::as_str)),
-                        xml_escape(&differences.join("\n"))
+                        xml(differences.first().map_or("", String::as_str)),
+                        xml(&differences.join("\n"))
                     );
                 }
                 Status::Error { errors } => {
@@ -276,8 +258,8 @@ pub fn junit(suites: &[SuiteResult]) -> String {
                     let _ = writeln!(
                         out,
                         ">\n      <error message=\"{}\" type=\"broken\">{}</error>\n    </testcase>",
-                        xml_escape(text.first().map_or("", String::as_str)),
-                        xml_escape(&text.join("\n"))
+                        xml(text.first().map_or("", String::as_str)),
+                        xml(&text.join("\n"))
                     );
                 }
             }
@@ -340,9 +322,6 @@ mod tests {
 
     #[test]
     fn xml_text_is_escaped() {
-        assert_eq!(
-            xml_escape("a<b & \"c\"\u{1}"),
-            "a&lt;b &amp; &quot;c&quot;\\u{1}"
-        );
+        assert_eq!(xml("a<b & \"c\"\u{1}"), "a&lt;b &amp; &quot;c&quot;\\u{1}");
     }
 }
