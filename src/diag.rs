@@ -267,6 +267,13 @@ pub fn render(diags: &[Diagnostic], sources: &SourceMap, color: bool) -> String 
     out
 }
 
+/// What a JSON syntax error says, without serde_json's "at line L column C": gate locates it
+/// itself, in the file's own terms.
+pub fn serde_reason(e: &serde_json::Error) -> String {
+    let m = e.to_string();
+    m.split(" at line ").next().unwrap_or(&m).to_string()
+}
+
 /// "did you mean" help: the closest candidate by edit distance, when it is close enough.
 pub fn did_you_mean<'a>(
     wanted: &str,

@@ -172,12 +172,7 @@ fn read_document(
         Err(e) => {
             let f = sources.get(file);
             let offset = f.map_or(0, |f| f.offset(e.line(), e.column()));
-            let message = e.to_string();
-            let reason = message
-                .split(" at line ")
-                .next()
-                .unwrap_or(&message)
-                .to_string();
+            let reason = crate::diag::serde_reason(&e);
             Err(Diagnostic::error(
                 "facts-json",
                 format!("{what} `{shown}` is not valid JSON: {reason}"),

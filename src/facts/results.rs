@@ -241,12 +241,7 @@ pub fn json(
         let offset = sources
             .get(input.file)
             .map_or(0, |f| f.offset(e.line(), e.column()));
-        let message = e.to_string();
-        let reason = message
-            .split(" at line ")
-            .next()
-            .unwrap_or(&message)
-            .to_string();
+        let reason = crate::diag::serde_reason(&e);
         let (code, text) = if e.is_eof() {
             (
                 "results-truncated",

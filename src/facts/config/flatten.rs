@@ -366,11 +366,8 @@ fn toml_flat(text: &str) -> Result<Flat, Failure> {
 
 fn json_flat(text: &str) -> Result<Flat, Failure> {
     use serde_json::Value as J;
-    let doc: J = serde_json::from_str(text).map_err(|e| {
-        let message = e.to_string();
-        let reason = message.split(" at line ").next().unwrap_or(&message);
-        Failure::new(e.line(), e.column(), reason.to_string())
-    })?;
+    let doc: J = serde_json::from_str(text)
+        .map_err(|e| Failure::new(e.line(), e.column(), crate::diag::serde_reason(&e)))?;
     if !doc.is_object() {
         return Err(Failure::new(
             1,

@@ -13,6 +13,7 @@
 //!   `COPY … FROM stdin` data (pg_dump's default) is an error: it would go unscanned.
 
 use super::scan::{Bad, Collect, MAX_RECORD, chars};
+use crate::diag::serde_reason as reason;
 use crate::facts::load::Progress;
 use serde::Deserialize;
 use serde_json::Value as J;
@@ -136,12 +137,6 @@ impl<R: BufRead> Read for Src<'_, R> {
         self.r.consume(n);
         Ok(n)
     }
-}
-
-/// The reason of a serde_json error, without its place.
-fn reason(e: &serde_json::Error) -> String {
-    let m = e.to_string();
-    m.split(" at line ").next().unwrap_or(&m).to_string()
 }
 
 /// Every string and number in a JSON value, with its dotted key path.

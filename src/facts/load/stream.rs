@@ -328,12 +328,7 @@ pub fn json_line(
     cut: &str,
 ) -> Result<serde_json::Value, Found> {
     serde_json::from_slice(line).map_err(|e| {
-        let message = e.to_string();
-        let reason = message
-            .split(" at line ")
-            .next()
-            .unwrap_or(&message)
-            .to_string();
+        let reason = crate::diag::serde_reason(&e);
         let col = column(line, e.column().saturating_sub(1));
         if e.is_eof() && last && !ended {
             Found::new(
