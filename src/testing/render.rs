@@ -322,6 +322,10 @@ mod tests {
 
     #[test]
     fn xml_text_is_escaped() {
-        assert_eq!(xml("a<b & \"c\"\u{1}"), "a&lt;b &amp; &quot;c&quot;\\u{1}");
+        // A character XML 1.0 forbids becomes U+FFFD; a line break survives an attribute.
+        assert_eq!(
+            xml("a<b & \"c\"\u{1}\n"),
+            "a&lt;b &amp; &quot;c&quot;\u{FFFD}&#10;"
+        );
     }
 }

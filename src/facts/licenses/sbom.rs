@@ -278,7 +278,7 @@ fn token_end(b: &[u8], i: usize) -> usize {
 /// Not JSON: located at serde_json's line and (byte) column, or at the last character when
 /// the document ends too soon.
 fn syntax(text: &str, file: FileId, e: &serde_json::Error) -> Diagnostic {
-    let reason = crate::diag::serde_reason(&e);
+    let reason = crate::diag::serde_reason(e);
     let eof = e.classify() == serde_json::error::Category::Eof;
     let start = if eof {
         text.trim_end().len().saturating_sub(1)
