@@ -73,6 +73,7 @@ fn usage_error(argv: &[OsString], e: clap::Error) -> u8 {
             findings: Vec::new(),
             errors: vec![Diagnostic::error("usage", message).help("run `gate check --help`")],
             rules: 0,
+            failed: Vec::new(),
         };
         let rep = report::build(&outcome, None, None, &|_| None, &SourceMap::default());
         let _ = std::io::stdout().write_all(report::json(&rep).as_bytes());
@@ -258,6 +259,7 @@ fn decide_after(
         findings: Vec::new(),
         errors: problems,
         rules: docs.len(),
+        failed: Vec::new(),
     });
     let clock = collected
         .clock

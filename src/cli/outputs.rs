@@ -203,6 +203,7 @@ pub fn refuse(message: &str, o: &Output) -> u8 {
                 .help("run `gate check --help`"),
         ],
         rules: 0,
+        failed: Vec::new(),
     };
     let plain = Output {
         format: o.format,

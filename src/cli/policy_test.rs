@@ -354,6 +354,7 @@ impl Runner {
                 findings: Vec::new(),
                 errors: notes,
                 rules: 0,
+                failed: Vec::new(),
             };
         };
         let available: BTreeSet<String> = facts.namespaces.keys().cloned().collect();
@@ -372,6 +373,7 @@ impl Runner {
                 findings: Vec::new(),
                 errors: problems,
                 rules: policy.rules.len(),
+                failed: Vec::new(),
             };
         }
         let outcome = if self.covering {

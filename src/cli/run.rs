@@ -287,6 +287,7 @@ fn refuse(errors: Vec<Diagnostic>, sources: SourceMap, output: &Output) -> u8 {
         findings: Vec::new(),
         errors,
         rules: 0,
+        failed: Vec::new(),
     };
     report_decision(
         Decided {

@@ -157,6 +157,8 @@ pub struct Outcome {
     pub errors: Vec<Diagnostic>,
     /// How many rules were evaluated.
     pub rules: usize,
+    /// The rules (by name) that failed while they were evaluated: neither fired nor passed.
+    pub failed: Vec<String>,
 }
 
 /// The path from a namespace to a fact value, built only when a witness needs it.
@@ -334,9 +336,14 @@ fn evaluate_with(
     }
     let mut findings = Vec::new();
     let mut errors = load_errors;
+    let mut failed = Vec::new();
     for run in runs {
+        let rule = run.rule;
         let (mut found, errs) = ctx.finish_rule(run, now.as_ref());
         findings.append(&mut found);
+        if errs.iter().any(Diagnostic::is_error) {
+            failed.push(rule.name.clone());
+        }
         errors.extend(errs);
     }
     let verdict = verdict_of(&findings, &errors);
@@ -345,6 +352,7 @@ fn evaluate_with(
         findings,
         errors,
         rules: policy.rules.len(),
+        failed,
     }
 }
 

@@ -154,12 +154,8 @@ impl Tracker {
                 .findings
                 .iter()
                 .any(|f| f.kind == FindingKind::Rule && f.rule == rule.name);
-            // A rule that failed neither fired nor passed (see `eval::EvalError`).
-            let prefix = format!("rule `{}` ", rule.name);
-            let failed = outcome
-                .errors
-                .iter()
-                .any(|d| d.code == "eval" && d.message.starts_with(&prefix));
+            // A rule that failed neither fired nor passed.
+            let failed = outcome.failed.contains(&rule.name);
             if fired {
                 entry.fired = true;
             } else if !failed {
