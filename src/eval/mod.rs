@@ -66,6 +66,29 @@ pub enum FindingKind {
     WaiverTooLong,
 }
 
+impl FindingKind {
+    pub const ALL: [FindingKind; 4] = [
+        FindingKind::Rule,
+        FindingKind::WaiverExpired,
+        FindingKind::WaiverUnused,
+        FindingKind::WaiverTooLong,
+    ];
+
+    /// The name reports and policy tests use (the JSON report's `kind`).
+    pub const fn name(self) -> &'static str {
+        match self {
+            FindingKind::Rule => "rule",
+            FindingKind::WaiverExpired => "waiver-expired",
+            FindingKind::WaiverUnused => "waiver-unused",
+            FindingKind::WaiverTooLong => "waiver-too-long",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<FindingKind> {
+        FindingKind::ALL.into_iter().find(|k| k.name() == name)
+    }
+}
+
 /// Where a witness value sits in the facts.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Evidence {
@@ -959,4 +982,21 @@ fn fused_groups(policy: &Policy) -> Vec<Vec<usize>> {
         }
     }
     groups.into_iter().map(|(_, members)| members).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::FindingKind;
+
+    /// The JSON report (serde) and the other formats (`name`) spell each kind alike.
+    #[test]
+    fn finding_kinds_are_named_alike_everywhere() {
+        for k in FindingKind::ALL {
+            assert_eq!(
+                serde_json::to_value(k).ok(),
+                Some(serde_json::Value::String(k.name().into()))
+            );
+            assert_eq!(FindingKind::parse(k.name()), Some(k));
+        }
+    }
 }

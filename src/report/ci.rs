@@ -150,7 +150,7 @@ pub fn fingerprints(report: &Report) -> Vec<String> {
         .findings
         .iter()
         .map(|f| {
-            let mut identity = format!("gateFinding/v1\0{}\0{}", f.rule, kind_name(f));
+            let mut identity = format!("gateFinding/v1\0{}\0{}", f.rule, f.kind.name());
             for w in &f.witness {
                 identity.push('\0');
                 identity.push_str(&w.name);
@@ -174,16 +174,6 @@ pub fn error_fingerprint(code: &str, message: &str, at: Option<&Location>) -> St
         identity.push_str(&format!("\0{}", l.file));
     }
     hex(&Sha256::digest(identity.as_bytes()))
-}
-
-fn kind_name(f: &FindingOut) -> &'static str {
-    use crate::eval::FindingKind;
-    match f.kind {
-        FindingKind::Rule => "rule",
-        FindingKind::WaiverExpired => "waiver-expired",
-        FindingKind::WaiverUnused => "waiver-unused",
-        FindingKind::WaiverTooLong => "waiver-too-long",
-    }
 }
 
 fn hex(bytes: &[u8]) -> String {

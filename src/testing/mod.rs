@@ -109,7 +109,12 @@ const FINDING_KEYS: &[&str] = &["rule", "message", "contains", "level", "waived"
 const ERROR_KEYS: &[&str] = &["code", "message", "contains"];
 const VERDICTS: &[&str] = &["go", "no-go", "error"];
 const LEVELS: &[&str] = &["block", "warn", "info"];
-const KINDS: &[&str] = &["rule", "waiver-expired", "waiver-unused", "waiver-too-long"];
+const KINDS: [&str; 4] = [
+    FindingKind::ALL[0].name(),
+    FindingKind::ALL[1].name(),
+    FindingKind::ALL[2].name(),
+    FindingKind::ALL[3].name(),
+];
 
 type Value<'i> = Spanned<DeValue<'i>>;
 
@@ -686,12 +691,9 @@ fn expected_finding(p: &mut Parser, v: &Value) -> Option<ExpectedFinding> {
             }
             "waived" => f.waived = p.boolean("waived", value),
             "kind" => {
-                f.kind = p.word("kind", value, KINDS).map(|w| match w.as_str() {
-                    "rule" => FindingKind::Rule,
-                    "waiver-expired" => FindingKind::WaiverExpired,
-                    "waiver-unused" => FindingKind::WaiverUnused,
-                    _ => FindingKind::WaiverTooLong,
-                });
+                f.kind = p
+                    .word("kind", value, &KINDS)
+                    .and_then(|w| FindingKind::parse(&w));
             }
             other => p.unknown_key(other, key.span(), FINDING_KEYS, "an expected finding"),
         }
@@ -913,20 +915,11 @@ fn error_matches(e: &ExpectedError, d: &Diagnostic) -> bool {
             .is_none_or(|c| d.message.contains(c.as_str()))
 }
 
-fn kind_name(k: FindingKind) -> &'static str {
-    match k {
-        FindingKind::Rule => "rule",
-        FindingKind::WaiverExpired => "waiver-expired",
-        FindingKind::WaiverUnused => "waiver-unused",
-        FindingKind::WaiverTooLong => "waiver-too-long",
-    }
-}
-
 /// `[block] p99_latency: the message (waived by …)`.
 pub fn describe_finding(f: &Finding) -> String {
     let kind = match f.kind {
         FindingKind::Rule => String::new(),
-        k => format!(" ({})", kind_name(k)),
+        k => format!(" ({})", k.name()),
     };
     let waived = match &f.waived {
         Some(w) => format!(" [waived by {} until {}]", w.by, w.until),
@@ -943,7 +936,7 @@ pub fn describe_finding(f: &Finding) -> String {
 fn describe_expected(e: &ExpectedFinding) -> String {
     let mut s = format!("rule `{}`", e.rule);
     if let Some(k) = e.kind {
-        let _ = write!(s, ", kind {}", kind_name(k));
+        let _ = write!(s, ", kind {}", k.name());
     }
     if let Some(l) = e.level {
         let _ = write!(s, ", level {}", l.name());
