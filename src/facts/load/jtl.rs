@@ -7,7 +7,7 @@
 //! fast one); a row with quotes — which may span lines — goes through the `csv` crate.
 
 use super::record::Recorder;
-use super::stream::{self, Block, Found};
+use super::stream::{self, Block, Found, Lines};
 
 pub const FORMAT: &str = "jtl-csv";
 pub const WHAT: &str = "the JMeter results";
@@ -244,82 +244,76 @@ impl Jtl {
 
 /// Fields before the last one gate reads that the fast reader keeps track of.
 const FAST_FIELDS: usize = 32;
-/// The delimiters and line ends of 64 bytes, as bit masks (bit `i` for byte `i`): four 16-byte
-/// SIMD compares (`wide`, safe; SSE2 on x86-64) instead of byte-by-byte work.
+
+/// The delimiters, line ends and double quotes of 64 bytes, as bit masks (bit `i` for byte
+/// `i`): 16-byte SIMD compares (`wide`, safe; SSE2 on x86-64) instead of byte-by-byte work.
 #[inline(always)]
-fn masks(chunk: &[u8; 64], delim: u64, nl: u64) -> (u64, u64) {
+fn masks(chunk: &[u8; 64], delim: u8) -> (u64, u64, u64) {
     let (parts, _) = chunk.as_chunks::<16>();
-    // `delim` and `nl` hold their byte in every lane; the low byte is the byte.
-    let dv = wide::u8x16::new([delim.to_le_bytes()[0]; 16]);
-    let nv = wide::u8x16::new([nl.to_le_bytes()[0]; 16]);
+    let dv = wide::u8x16::new([delim; 16]);
+    let nv = wide::u8x16::new([b'\n'; 16]);
+    let qv = wide::u8x16::new([b'"'; 16]);
     let bits = |m: wide::u8x16| u64::from(m.move_mask() as u16);
-    let (mut d, mut n) = (0u64, 0u64);
+    let (mut d, mut n, mut q) = (0u64, 0u64, 0u64);
     for (k, p) in parts.iter().enumerate() {
         let v = wide::u8x16::new(*p);
         d |= bits(v.cmp_eq(dv)) << (16 * k);
         n |= bits(v.cmp_eq(nv)) << (16 * k);
+        q |= bits(v.cmp_eq(qv)) << (16 * k);
     }
-    (d, n)
+    (d, n, q)
+}
+
+/// One line from `pos`: the line without its `\r\n`, whether it had a line end, and where the
+/// next one starts.
+fn line_at(data: &[u8], pos: usize) -> (&[u8], bool, usize) {
+    let rest = data.get(pos..).unwrap_or_default();
+    let (line, ended, next) = match memchr::memchr(b'\n', rest) {
+        Some(i) => (rest.get(..i).unwrap_or_default(), true, pos + i + 1),
+        None => (rest, false, data.len()),
+    };
+    (line.strip_suffix(b"\r").unwrap_or(line), ended, next)
+}
+
+/// Where the rows of a block stand while it is read.
+struct Rows<'d> {
+    data: &'d [u8],
+    /// The block ends the file.
+    last: bool,
+    /// Lines so far.
+    n: u64,
 }
 
 impl Jtl {
-    /// Reads a block without double quotes: its delimiters and line ends are found 64 bytes at
-    /// a time as bit masks; the fields up to the last one gate reads are cut out, the others
-    /// only counted. Each row then goes through [`Jtl::row`], as in the general reading.
-    fn plain_block(&self, b: &Block, rec: &mut Recorder, found: &mut Vec<Found>) -> u64 {
-        let data = b.data;
-        let delim = u64::from_ne_bytes([self.delim; 8]);
-        let nl = u64::from_ne_bytes([b'\n'; 8]);
+    /// Reads rows without double quotes from `from`: their delimiters and line ends are found
+    /// 64 bytes at a time as bit masks; the fields up to the last one gate reads are cut out,
+    /// the others only counted. Stops at the first 64 bytes that hold a quote, returning where
+    /// the row in progress starts and where the quote is.
+    fn plain(
+        &self,
+        rows: &mut Rows,
+        from: usize,
+        rec: &mut Recorder,
+        found: &mut Vec<Found>,
+    ) -> Option<(usize, usize)> {
+        let data = rows.data;
         let want = self.last_role;
-        let mut n = 0u64;
-        let mut row_start = 0usize;
+        let mut row_start = from;
         // Delimiters seen in the current row, and where the first `want + 1` are.
         let mut k = 0usize;
         let mut ends = [0usize; FAST_FIELDS + 1];
-        let mut end_row = |pos: usize, k: usize, ends: &[usize; FAST_FIELDS + 1], ended: bool| {
-            n += 1;
-            let start = row_start;
-            row_start = pos + 1;
-            let mut end = pos;
-            if end > start && data.get(end - 1) == Some(&b'\r') {
-                end -= 1;
-            }
-            let line = data.get(start..end).unwrap_or_default();
-            if line.is_empty() {
-                return;
-            }
-            let mut f: [&[u8]; ROLES] = [b""; ROLES];
-            let mut at = [0usize; ROLES];
-            for &(col, role) in &self.role_cols {
-                if col > k {
-                    break;
-                }
-                let from = if col == 0 {
-                    start
-                } else {
-                    ends.get(col - 1).map_or(end, |e| e + 1)
-                };
-                let to = if col < k {
-                    ends.get(col).copied().unwrap_or(end)
-                } else {
-                    end
-                };
-                if let (Some(slot), Some(pos)) = (f.get_mut(role), at.get_mut(role)) {
-                    *slot = data.get(from..to).unwrap_or_default();
-                    *pos = from - start;
-                }
-            }
-            self.row(&f, &at, k + 1, n, line, b.last && !ended, rec, found);
-        };
-        let (chunks, tail) = data.as_chunks::<64>();
+        let (chunks, tail) = data.get(from..).unwrap_or_default().as_chunks::<64>();
         let mut padded = [0u8; 64];
         if let Some(t) = padded.get_mut(..tail.len()) {
             t.copy_from_slice(tail);
         }
         let last = std::iter::once(&padded).filter(|_| !tail.is_empty());
         for (ci, chunk) in chunks.iter().chain(last).enumerate() {
-            let base = ci * 64;
-            let (mut d, mut l) = masks(chunk, delim, nl);
+            let base = from + ci * 64;
+            let (mut d, mut l, q) = masks(chunk, self.delim);
+            if q != 0 {
+                return Some((row_start, base + q.trailing_zeros() as usize));
+            }
             loop {
                 if k <= want {
                     let e = d | l;
@@ -335,7 +329,7 @@ impl Jtl {
                         k += 1;
                         d ^= bit;
                     } else {
-                        end_row(pos, k, &ends, true);
+                        self.end_row(rows, &mut row_start, pos, k, &ends, true, rec, found);
                         k = 0;
                         l ^= bit;
                     }
@@ -348,40 +342,114 @@ impl Jtl {
                     let below = (1u64 << t) - 1;
                     k += (d & below).count_ones() as usize;
                     d &= !below;
-                    end_row(base + t as usize, k, &ends, true);
+                    self.end_row(
+                        rows,
+                        &mut row_start,
+                        base + t as usize,
+                        k,
+                        &ends,
+                        true,
+                        rec,
+                        found,
+                    );
                     k = 0;
                     l &= l - 1;
                 }
             }
         }
         // A last row without a line end.
-        if data.last().is_some_and(|c| *c != b'\n') {
-            end_row(data.len(), k, &ends, false);
+        if row_start < data.len() {
+            self.end_row(
+                rows,
+                &mut row_start,
+                data.len(),
+                k,
+                &ends,
+                false,
+                rec,
+                found,
+            );
         }
-        n
-    }
-}
-
-impl stream::Format for Jtl {
-    fn quoted_lines(&self) -> bool {
-        true
+        None
     }
 
-    fn block(&self, b: &Block, rec: &mut Recorder, found: &mut Vec<Found>) -> u64 {
-        if !b.has_quote && self.last_role < FAST_FIELDS {
-            return self.plain_block(b, rec, found);
+    /// The row from `*row_start` to the line end at `pos`, with `k` delimiters whose first
+    /// positions are `ends`.
+    #[allow(clippy::too_many_arguments)]
+    #[inline]
+    fn end_row(
+        &self,
+        rows: &mut Rows,
+        row_start: &mut usize,
+        pos: usize,
+        k: usize,
+        ends: &[usize; FAST_FIELDS + 1],
+        ended: bool,
+        rec: &mut Recorder,
+        found: &mut Vec<Found>,
+    ) {
+        let data = rows.data;
+        rows.n += 1;
+        let start = *row_start;
+        *row_start = pos + 1;
+        let mut end = pos;
+        if end > start && data.get(end - 1) == Some(&b'\r') {
+            end -= 1;
         }
-        let mut lines = stream::lines(b.data);
-        let mut last_n = 0;
+        let line = data.get(start..end).unwrap_or_default();
+        if line.is_empty() {
+            return;
+        }
+        let mut f: [&[u8]; ROLES] = [b""; ROLES];
+        let mut at = [0usize; ROLES];
+        for &(col, role) in &self.role_cols {
+            if col > k {
+                break;
+            }
+            let from = if col == 0 {
+                start
+            } else {
+                ends.get(col - 1).map_or(end, |e| e + 1)
+            };
+            let to = if col < k {
+                ends.get(col).copied().unwrap_or(end)
+            } else {
+                end
+            };
+            if let (Some(slot), Some(p)) = (f.get_mut(role), at.get_mut(role)) {
+                *slot = data.get(from..to).unwrap_or_default();
+                *p = from - start;
+            }
+        }
+        let truncated = rows.last && !ended;
+        self.row(&f, &at, k + 1, rows.n, line, truncated, rec, found);
+    }
+
+    /// Reads rows line by line from `pos` — quoted fields through the `csv` crate, a quoted
+    /// record over several lines included — and stops after the row that holds byte `until`,
+    /// if given. Returns where it stopped and whether a quoted field held a line end.
+    fn general(
+        &self,
+        rows: &mut Rows,
+        mut pos: usize,
+        until: Option<usize>,
+        rec: &mut Recorder,
+        found: &mut Vec<Found>,
+    ) -> (usize, bool) {
+        let data = rows.data;
+        let mut crossed = false;
         let mut record: Vec<u8> = Vec::new();
-        while let Some((n, line, ended)) = lines.next() {
-            last_n = n;
+        while pos < data.len() && until.is_none_or(|u| pos <= u) {
+            let (line, mut ended, next) = line_at(data, pos);
+            pos = next;
+            rows.n += 1;
+            let n = rows.n;
             if line.is_empty() {
                 continue;
             }
             let mut f: [&[u8]; ROLES] = [b""; ROLES];
             let mut at = [0usize; ROLES];
-            if !(b.has_quote && memchr::memchr(b'"', line).is_some()) {
+            if memchr::memchr(b'"', line).is_none() {
                 let mut col = 0usize;
                 let mut start = 0usize;
                 let mut ends = memchr::memchr_iter(self.delim, line);
@@ -409,26 +477,23 @@ impl stream::Format for Jtl {
                         self.put(col, start, field, &mut f, &mut at);
                     }
                 }
-                self.row(&f, &at, col + 1, n, line, b.last && !ended, rec, found);
+                self.row(&f, &at, col + 1, n, line, rows.last && !ended, rec, found);
                 continue;
             }
             // A quoted record, perhaps over several lines.
             record.clear();
             record.extend_from_slice(line);
-            let mut ended = ended;
             let quotes = |s: &[u8]| memchr::memchr_iter(b'"', s).count();
             let mut open = quotes(line) % 2 == 1;
-            while open {
-                match lines.next() {
-                    Some((m, more, e)) => {
-                        last_n = m;
-                        ended = e;
-                        record.push(b'\n');
-                        record.extend_from_slice(more);
-                        open ^= quotes(more) % 2 == 1;
-                    }
-                    None => break,
-                }
+            crossed |= open;
+            while open && pos < data.len() {
+                let (more, e, next) = line_at(data, pos);
+                pos = next;
+                rows.n += 1;
+                ended = e;
+                record.push(b'\n');
+                record.extend_from_slice(more);
+                open ^= quotes(more) % 2 == 1;
             }
             if open {
                 found.push(
@@ -454,7 +519,8 @@ impl stream::Format for Jtl {
                     for (col, field) in fields.iter().enumerate() {
                         self.put(col, 0, field, &mut f, &mut at);
                     }
-                    self.row(&f, &at, fields.len(), n, line, b.last && !ended, rec, found);
+                    let truncated = rows.last && !ended;
+                    self.row(&f, &at, fields.len(), n, line, truncated, rec, found);
                 }
                 _ => found.push(Found::new(
                     "load-syntax",
@@ -465,7 +531,41 @@ impl stream::Format for Jtl {
                 )),
             }
         }
-        last_n
+        (pos, crossed)
+    }
+}
+
+impl stream::Format for Jtl {
+    fn quoted_lines(&self) -> bool {
+        true
+    }
+
+    /// Rows are read by the bit masks until a double quote shows up; the row with the quote
+    /// goes through the general reading, and the masks take over again after it.
+    fn block(&self, b: &Block, rec: &mut Recorder, found: &mut Vec<Found>) -> Lines {
+        let mut rows = Rows {
+            data: b.data,
+            last: b.last,
+            n: 0,
+        };
+        if self.last_role >= FAST_FIELDS {
+            let (_, crossed) = self.general(&mut rows, 0, None, rec, found);
+            return Lines {
+                count: rows.n,
+                quoted_line_end: crossed,
+            };
+        }
+        let mut pos = 0;
+        let mut crossed = false;
+        while let Some((row, quote)) = self.plain(&mut rows, pos, rec, found) {
+            let (next, c) = self.general(&mut rows, row, Some(quote), rec, found);
+            crossed |= c;
+            pos = next;
+        }
+        Lines {
+            count: rows.n,
+            quoted_line_end: crossed,
+        }
     }
 }
 
@@ -483,7 +583,6 @@ mod tests {
         let block = Block {
             data: body.as_bytes(),
             last: true,
-            has_quote: body.contains('"'),
         };
         jtl.block(&block, &mut rec, &mut found);
         (rec, found)
@@ -535,6 +634,14 @@ mod tests {
                 17 => body.push_str(&format!("{},{},x,200{sep}", 1000 + i, i)),
                 29 => body.push_str(&format!("{},{}x,a,200,OK,t,true,1{sep}", 1000 + i, i)),
                 41 => body.push_str(&format!("{},{},a,200,OK,t,true,1,extra{sep}", 1000 + i, i)),
+                // Quoted fields on one line: the masks hand the row to the general reading.
+                53 | 54 => body.push_str(&format!(
+                    "{},{},\"label-{}\",500,\"Bad, \"\"very\"\" bad\",t,false,{}{sep}",
+                    1000 + i,
+                    i,
+                    i % 5,
+                    i
+                )),
                 _ => body.push_str(&format!(
                     "{},{},label-{},{},{},thread with a long name {},{},{}{sep}",
                     1000 + i * 37,
@@ -550,15 +657,25 @@ mod tests {
         }
         body.push_str("5000,12,label-1,200,OK,t,true");
         let mut got = Vec::new();
-        for has_quote in [false, true] {
+        for general in [false, true] {
             let mut rec = Recorder::new(0, DEFAULT_WINDOW_NS);
             let mut found = Vec::new();
-            let block = Block {
-                data: body.as_bytes(),
-                last: true,
-                has_quote,
+            let n = if general {
+                let mut rows = Rows {
+                    data: body.as_bytes(),
+                    last: true,
+                    n: 0,
+                };
+                let (end, crossed) = jtl.general(&mut rows, 0, None, &mut rec, &mut found);
+                assert_eq!((end, crossed), (body.len(), false));
+                rows.n
+            } else {
+                let block = Block {
+                    data: body.as_bytes(),
+                    last: true,
+                };
+                jtl.block(&block, &mut rec, &mut found).count
             };
-            let n = jtl.block(&block, &mut rec, &mut found);
             let found: Vec<_> = found
                 .iter()
                 .map(|f| (f.line, f.column, f.code, f.message.clone()))

@@ -354,7 +354,7 @@ impl K6 {
 }
 
 impl stream::Format for K6 {
-    fn block(&self, b: &Block, rec: &mut Recorder, found: &mut Vec<Found>) -> u64 {
+    fn block(&self, b: &Block, rec: &mut Recorder, found: &mut Vec<Found>) -> stream::Lines {
         let mut last_n = 0;
         let mut name = Vec::new();
         let mut clock = stream::TimeCache::default();
@@ -381,7 +381,7 @@ impl stream::Format for K6 {
             }
             self.slow(line, n, ended, b.last, &mut name, rec, found);
         }
-        last_n
+        stream::Lines::plain(last_n)
     }
 }
 
@@ -414,7 +414,6 @@ mod tests {
             let b = Block {
                 data: line.as_bytes(),
                 last: true,
-                has_quote: false,
             };
             k6.block(&b, &mut rec, &mut found);
             assert!(found.is_empty(), "{found:?}");

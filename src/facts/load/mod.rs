@@ -263,7 +263,6 @@ fn first_start<F: stream::Format>(format: &F, path: &Path, skip: u64) -> Option<
         let block = stream::Block {
             data: &buf,
             last: eof,
-            has_quote: format.quoted_lines() && memchr::memchr(b'"', &buf).is_some(),
         };
         format.block(&block, &mut rec, &mut Vec::new());
         if let Some(s) = rec.started() {

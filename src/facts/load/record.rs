@@ -434,6 +434,23 @@ impl Recorder {
         }
     }
 
+    /// Windows this recorder holds.
+    pub fn window_count(&self) -> usize {
+        self.windows.len()
+    }
+
+    /// Moves this recorder's windows out, into a recorder of their own (to be merged into
+    /// another), so that a reader's recorder holds only the windows it is still filling.
+    pub fn take_windows(&mut self) -> Recorder {
+        let mut out = Recorder::new(self.origin, self.window);
+        out.windows = std::mem::take(&mut self.windows);
+        out.window_index = std::mem::take(&mut self.window_index);
+        out.windows_overflow = self.windows_overflow;
+        self.last_window = usize::MAX;
+        self.last_span = (0, 0);
+        out
+    }
+
     /// Adds another recorder (of the same origin and window length) to this one.
     pub fn merge(&mut self, other: &Recorder) {
         self.all.merge(&other.all);

@@ -33,8 +33,25 @@ pub struct Block<'a> {
     pub data: &'a [u8],
     /// The block ends the file (its last line may lack a line end).
     pub last: bool,
-    /// The block holds a `"` somewhere (CSV readers take the slow path only then).
-    pub has_quote: bool,
+}
+
+/// What parsing a block found beside its samples.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Lines {
+    /// Lines in the block (a last line without a line end counts).
+    pub count: u64,
+    /// A record spanned a line end inside double quotes (CSV): the file must then be cut into
+    /// blocks where quotes are closed, which only reading it in order can do.
+    pub quoted_line_end: bool,
+}
+
+impl Lines {
+    pub fn plain(count: u64) -> Lines {
+        Lines {
+            count,
+            quoted_line_end: false,
+        }
+    }
 }
 
 /// A problem found in a block, at a line counted from the block's first (1-based).
@@ -76,7 +93,7 @@ impl Found {
 pub trait Format: Sync {
     /// Parses the lines of `block` into `rec`, pushing what is wrong to `found`; returns how
     /// many lines the block held.
-    fn block(&self, block: &Block, rec: &mut Recorder, found: &mut Vec<Found>) -> u64;
+    fn block(&self, block: &Block, rec: &mut Recorder, found: &mut Vec<Found>) -> Lines;
 
     /// Whether a line end inside double quotes continues the record (CSV).
     fn quoted_lines(&self) -> bool {
@@ -102,6 +119,22 @@ struct Shared {
     found: Vec<(usize, Found)>,
 }
 
+impl Shared {
+    fn new(origin: i64, window: i64) -> std::sync::Mutex<Shared> {
+        std::sync::Mutex::new(Shared {
+            rec: Recorder::new(origin, window),
+            lines: Vec::new(),
+            found: Vec::new(),
+        })
+    }
+}
+
+fn lock(shared: &std::sync::Mutex<Shared>) -> std::sync::MutexGuard<'_, Shared> {
+    shared
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 /// Lines in a block as [`lines`] counts them (for a block that was not parsed).
 fn count_lines(data: &[u8]) -> u64 {
     let ends = memchr::memchr_iter(b'\n', data).count() as u64;
@@ -122,8 +155,36 @@ fn quote_cut(buf: &[u8]) -> Option<usize> {
     cut
 }
 
-/// Reads `file` from where it stands to its end. `first_line` is the number of the line at
-/// that point; `done` the bytes before it; `total` the file's size (for progress).
+/// The parsing threads: as many as the machine has cores, at most [`MAX_THREADS`].
+fn threads() -> usize {
+    std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .clamp(1, MAX_THREADS)
+}
+
+/// Parses one block unless reading was given up on (then its lines are only counted, so later
+/// lines keep their numbers); stops the reading once more than [`LIMIT`] problems are found.
+fn parse<F: Format>(
+    format: &F,
+    block: &Block,
+    rec: &mut Recorder,
+    stop: &AtomicBool,
+    problems: &AtomicUsize,
+) -> (Lines, Vec<Found>) {
+    if stop.load(Ordering::Relaxed) {
+        return (Lines::plain(count_lines(block.data)), Vec::new());
+    }
+    let mut found = Vec::new();
+    let lines = format.block(block, rec, &mut found);
+    if !found.is_empty() && problems.fetch_add(found.len(), Ordering::Relaxed) + found.len() > LIMIT
+    {
+        stop.store(true, Ordering::Relaxed);
+    }
+    (lines, found)
+}
+
+/// Reads `file` from byte `done` to its end. `first_line` is the number of the line at that
+/// point; `total` the file's size (also for progress).
 #[allow(clippy::too_many_arguments)]
 pub fn run<F: Format>(
     format: &F,
@@ -135,22 +196,263 @@ pub fn run<F: Format>(
     window: i64,
     progress: Option<&Progress>,
 ) -> Result<Outcome, std::io::Error> {
+    let at = Start {
+        first_line,
+        done,
+        total,
+        origin,
+        window,
+    };
+    if let Some(outcome) = by_position(format, &file, &at, progress, CHUNK)? {
+        return Ok(outcome);
+    }
+    use std::io::Seek as _;
+    file.seek(std::io::SeekFrom::Start(done))?;
+    in_order(format, file, &at, progress)
+}
+
+/// Where and how a stream is read.
+struct Start {
+    /// The number of the line at `done`.
+    first_line: u64,
+    /// Bytes before the first line read (a header).
+    done: u64,
+    /// The file's size when it was opened: what is read.
+    total: u64,
+    origin: i64,
+    window: i64,
+}
+
+/// Bytes one thread reads at a time by position: small enough that the kernel's copy is still
+/// in the core's cache when the thread parses it.
+pub const CHUNK: usize = 1 << 20;
+/// Windows a thread keeps before adding them to the file's recorder (a thread's chunks move
+/// forward in time, so its older windows are done with).
+const KEEP_WINDOWS: usize = 8;
+
+/// Fills `dst` from `pos` (fewer bytes only at the end of the file).
+fn read_at(file: &std::fs::File, mut pos: u64, dst: &mut [u8]) -> std::io::Result<usize> {
+    use std::os::unix::fs::FileExt as _;
+    let mut filled = 0;
+    while let Some(rest) = dst.get_mut(filled..).filter(|r| !r.is_empty()) {
+        match file.read_at(rest, pos) {
+            Ok(0) => break,
+            Ok(n) => {
+                filled += n;
+                pos += n as u64;
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(filled)
+}
+
+/// What the threads reading by position share.
+struct Positional<'a, F> {
+    format: &'a F,
+    file: &'a std::fs::File,
+    at: &'a Start,
+    progress: Option<&'a Progress>,
+    chunk: usize,
+    chunks: usize,
+    next: AtomicUsize,
+    stop: AtomicBool,
+    /// Reading by position cannot do this file: read it in order instead.
+    in_order: AtomicBool,
+    problems: AtomicUsize,
+    read: std::sync::atomic::AtomicU64,
+    shared: std::sync::Mutex<Shared>,
+}
+
+/// Reads the file as `chunk`-byte chunks ([`CHUNK`]), each thread reading its own by position (so the
+/// kernel's copy is shared by the cores too, and lands in the cache of the core that parses
+/// it). A chunk holds the lines that start in it: it skips to its first line start and reads
+/// past its end to the end of its last line. Every line end is taken to end a record, which is
+/// only wrong for a CSV field that holds a line end inside quotes: a block that meets one says
+/// so, and the file is then read in order instead (`None`), as it is when a line is longer
+/// than [`MAX_LINE`].
+fn by_position<F: Format>(
+    format: &F,
+    file: &std::fs::File,
+    at: &Start,
+    progress: Option<&Progress>,
+    chunk: usize,
+) -> Result<Option<Outcome>, std::io::Error> {
+    let chunk = chunk.max(1);
+    let chunks = usize::try_from(at.total.saturating_sub(at.done).div_ceil(chunk as u64))
+        .unwrap_or(usize::MAX);
+    let p = Positional {
+        format,
+        file,
+        at,
+        progress,
+        chunk,
+        chunks,
+        next: AtomicUsize::new(0),
+        stop: AtomicBool::new(false),
+        in_order: AtomicBool::new(false),
+        problems: AtomicUsize::new(0),
+        read: std::sync::atomic::AtomicU64::new(at.done),
+        shared: Shared::new(at.origin, at.window),
+    };
+    let results: Vec<std::io::Result<()>> = std::thread::scope(|s| {
+        let p = &p;
+        let others: Vec<_> = (1..threads())
+            .map(|i| {
+                std::thread::Builder::new()
+                    .name(format!("gate-load-{i}"))
+                    .spawn_scoped(s, move || p.work())
+            })
+            .collect();
+        let mut results = vec![p.work()];
+        for t in others {
+            results.push(match t {
+                Ok(handle) => handle
+                    .join()
+                    .unwrap_or_else(|_| Err(std::io::Error::other("a reading thread failed"))),
+                // No thread to spare: the others (this one at least) read its chunks.
+                Err(_) => Ok(()),
+            });
+        }
+        results
+    });
+    for r in results {
+        r?;
+    }
+    if p.in_order.load(Ordering::Relaxed) {
+        return Ok(None);
+    }
+    let part = p
+        .shared
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    Ok(Some(finish(part, at.first_line, false)))
+}
+
+impl<F: Format> Positional<'_, F> {
+    /// One thread's share: chunks taken in turn until none is left.
+    fn work(&self) -> std::io::Result<()> {
+        let mut buf = vec![0u8; self.chunk + 1];
+        let mut rec = Recorder::new(self.at.origin, self.at.window);
+        let mut lines = Vec::new();
+        let mut found = Vec::new();
+        while !self.in_order.load(Ordering::Relaxed) {
+            let i = self.next.fetch_add(1, Ordering::Relaxed);
+            if i >= self.chunks {
+                break;
+            }
+            let Some((from, to, last)) = self.chunk(i, &mut buf)? else {
+                self.in_order.store(true, Ordering::Relaxed);
+                break;
+            };
+            let block = Block {
+                data: buf.get(from..to).unwrap_or_default(),
+                last,
+            };
+            let (n, mut f) = parse(self.format, &block, &mut rec, &self.stop, &self.problems);
+            if n.quoted_line_end {
+                self.in_order.store(true, Ordering::Relaxed);
+                break;
+            }
+            lines.push((i, n.count));
+            found.extend(f.drain(..).map(|f| (i, f)));
+            let start = self.at.done + i as u64 * self.chunk as u64;
+            let size = self.at.total.saturating_sub(start).min(self.chunk as u64);
+            let read = self.read.fetch_add(size, Ordering::Relaxed) + size;
+            if let Some(p) = self.progress {
+                p(read.min(self.at.total), self.at.total);
+            }
+            if rec.window_count() > KEEP_WINDOWS {
+                let windows = rec.take_windows();
+                lock(&self.shared).rec.merge(&windows);
+            }
+        }
+        let mut sh = lock(&self.shared);
+        sh.rec.merge(&rec);
+        sh.lines.append(&mut lines);
+        sh.found.append(&mut found);
+        Ok(())
+    }
+
+    /// Reads chunk `i` into `buf`: the lines that start in it are `buf[from..to]`; `last` if
+    /// they end the file. `None` if a line is longer than [`MAX_LINE`].
+    fn chunk(&self, i: usize, buf: &mut Vec<u8>) -> std::io::Result<Option<(usize, usize, bool)>> {
+        let (done, total) = (self.at.done, self.at.total);
+        let start = done.saturating_add((i as u64).saturating_mul(self.chunk as u64));
+        let end = start.saturating_add(self.chunk as u64).min(total);
+        // From the byte before, to see whether a line starts at `start`.
+        let pos = if i == 0 { start } else { start - 1 };
+        let len = usize::try_from(end - pos).unwrap_or(0);
+        let mut filled = read_at(self.file, pos, buf.get_mut(..len).unwrap_or_default())?;
+        // The file got shorter while it was read: it ends here.
+        let mut eof = filled < len || end == total;
+        let data = buf.get(..filled).unwrap_or_default();
+        let from = if i == 0 {
+            0
+        } else {
+            memchr::memchr(b'\n', data).map_or(filled, |j| j + 1)
+        };
+        if from < filled && data.last() != Some(&b'\n') && !eof {
+            // The last line goes on past the chunk: read on to its end.
+            let mut at = pos + filled as u64;
+            let mut piece = 2048;
+            loop {
+                piece = (piece * 2).min(self.chunk);
+                let piece = piece.min(usize::try_from(total.saturating_sub(at)).unwrap_or(piece));
+                if piece == 0 {
+                    eof = true;
+                    break;
+                }
+                if buf.len() < filled + piece {
+                    buf.resize(filled + piece, 0);
+                }
+                let n = read_at(
+                    self.file,
+                    at,
+                    buf.get_mut(filled..filled + piece).unwrap_or_default(),
+                )?;
+                if n == 0 {
+                    eof = true;
+                    break;
+                }
+                let found = buf
+                    .get(filled..filled + n)
+                    .and_then(|new| memchr::memchr(b'\n', new));
+                filled += n;
+                at += n as u64;
+                if let Some(j) = found {
+                    filled = filled - n + j + 1;
+                    eof = at - (n - j - 1) as u64 >= total;
+                    break;
+                }
+                if filled - from > MAX_LINE {
+                    return Ok(None);
+                }
+            }
+        }
+        Ok(Some((from.min(filled), filled, eof)))
+    }
+}
+
+/// Reads `file` from where it stands to its end, in order: one thread reads blocks of whole
+/// lines, cut where no quote is open, and a pool parses them.
+fn in_order<F: Format>(
+    format: &F,
+    mut file: std::fs::File,
+    at: &Start,
+    progress: Option<&Progress>,
+) -> Result<Outcome, std::io::Error> {
+    let (origin, window, total) = (at.origin, at.window, at.total);
     let stop = AtomicBool::new(false);
     let problems = AtomicUsize::new(0);
     let too_long = AtomicBool::new(false);
     let quoted = format.quoted_lines();
-    let (tx, rx) = mpsc::sync_channel::<(usize, Vec<u8>, bool, bool)>(IN_FLIGHT);
+    let (tx, rx) = mpsc::sync_channel::<(usize, Vec<u8>, bool)>(IN_FLIGHT);
     let (back_tx, back_rx) = mpsc::channel::<Vec<u8>>();
-    let shared = std::sync::Mutex::new(Shared {
-        rec: Recorder::new(origin, window),
-        lines: Vec::new(),
-        found: Vec::new(),
-    });
-    let threads = std::thread::available_parallelism()
-        .map_or(1, usize::from)
-        .clamp(1, MAX_THREADS);
+    let shared = Shared::new(origin, window);
     let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
+        .num_threads(threads())
         .thread_name(|i| format!("gate-load-{i}"))
         .build()
         .map_err(std::io::Error::other)?;
@@ -160,7 +462,7 @@ pub fn run<F: Format>(
         let reader = s.spawn(move || -> Result<(), std::io::Error> {
             let mut carry: Vec<u8> = Vec::new();
             let mut seq = 0usize;
-            let mut read = done;
+            let mut read = at.done;
             loop {
                 if stop.load(Ordering::Relaxed) {
                     return Ok(());
@@ -176,9 +478,8 @@ pub fn run<F: Format>(
                     p(read.min(total), total);
                 }
                 let eof = n < BLOCK;
-                let has_quote = quoted && memchr::memchr(b'"', &buf).is_some();
                 if !eof {
-                    let cut = if has_quote {
+                    let cut = if quoted && memchr::memchr(b'"', &buf).is_some() {
                         quote_cut(&buf)
                     } else {
                         memchr::memrchr(b'\n', &buf).map(|i| i + 1)
@@ -199,47 +500,23 @@ pub fn run<F: Format>(
                         }
                     }
                 }
-                // The carry's quotes, if any, are the next block's: this one may have none left.
-                let has_quote = has_quote && memchr::memchr(b'"', &buf).is_some();
-                if tx.send((seq, buf, eof, has_quote)).is_err() || eof {
+                if tx.send((seq, buf, eof)).is_err() || eof {
                     return Ok(());
                 }
                 seq += 1;
             }
         });
         pool.install(|| {
-            rx.into_iter()
-                .par_bridge()
-                .for_each(|(seq, buf, last, has_quote)| {
-                    let n = if stop.load(Ordering::Relaxed) {
-                        // Given up on: only its lines are counted, so later lines keep their numbers.
-                        (count_lines(&buf), Recorder::new(origin, window), Vec::new())
-                    } else {
-                        let block = Block {
-                            data: &buf,
-                            last,
-                            has_quote,
-                        };
-                        let mut rec = Recorder::new(origin, window);
-                        let mut found = Vec::new();
-                        let lines = format.block(&block, &mut rec, &mut found);
-                        if !found.is_empty()
-                            && problems.fetch_add(found.len(), Ordering::Relaxed) + found.len()
-                                > LIMIT
-                        {
-                            stop.store(true, Ordering::Relaxed);
-                        }
-                        (lines, rec, found)
-                    };
-                    let (lines, rec, found) = n;
-                    let _ = back_tx.send(buf);
-                    let mut sh = shared
-                        .lock()
-                        .unwrap_or_else(std::sync::PoisonError::into_inner);
-                    sh.rec.merge(&rec);
-                    sh.lines.push((seq, lines));
-                    sh.found.extend(found.into_iter().map(|f| (seq, f)));
-                });
+            rx.into_iter().par_bridge().for_each(|(seq, buf, last)| {
+                let block = Block { data: &buf, last };
+                let mut rec = Recorder::new(origin, window);
+                let (lines, found) = parse(format, &block, &mut rec, stop, &problems);
+                let _ = back_tx.send(buf);
+                let mut sh = lock(&shared);
+                sh.rec.merge(&rec);
+                sh.lines.push((seq, lines.count));
+                sh.found.extend(found.into_iter().map(|f| (seq, f)));
+            });
         });
         reader
             .join()
@@ -249,7 +526,16 @@ pub fn run<F: Format>(
         .into_inner()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
     read?;
-    // Number the problems: a block's first line follows every line of the blocks before it.
+    Ok(finish(
+        part,
+        at.first_line,
+        too_long.load(Ordering::Relaxed),
+    ))
+}
+
+/// Numbers the problems (a block's first line follows every line of the blocks before it) and
+/// keeps the first [`LIMIT`].
+fn finish(part: Shared, first_line: u64, too_long: bool) -> Outcome {
     let mut lines = part.lines;
     lines.sort_unstable();
     let mut before = std::collections::HashMap::new();
@@ -274,7 +560,7 @@ pub fn run<F: Format>(
             (f.code, p)
         })
         .collect();
-    if too_long.load(Ordering::Relaxed) {
+    if too_long {
         more = false;
         problems.push((
             "load-syntax",
@@ -284,12 +570,12 @@ pub fn run<F: Format>(
             )),
         ));
     }
-    Ok(Outcome {
+    Outcome {
         rec: part.rec,
         problems,
         more,
         next_line: at,
-    })
+    }
 }
 
 /// Splits a block into lines: (1-based line in the block, the line without its `\r\n`, whether
@@ -536,6 +822,7 @@ fn days_from_civil(y: i64, m: u64, d: u64) -> i64 {
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used, clippy::panic)]
     use super::*;
 
     #[test]
@@ -594,6 +881,145 @@ mod tests {
         assert_eq!(parse_u64(b"1795773600:00"), None);
         assert_eq!(parse_u64(b"17957736/0000"), None);
         assert_eq!(parse_u64(b"12345678901234567890"), None);
+    }
+
+    /// What a reading gave, to compare readings.
+    type Summary = (
+        super::super::model::LoadResult,
+        Vec<(&'static str, Problem)>,
+        bool,
+        u64,
+    );
+
+    fn summary(o: Outcome) -> Summary {
+        let r = o.rec.result("t", "f", "x", true);
+        (r, o.problems, o.more, o.next_line)
+    }
+
+    /// The file `text` read by position in `chunk`-byte chunks (`None`: it must be read in
+    /// order) and read in order, from byte `done` (line `first_line`).
+    fn both<F: Format>(
+        format: &F,
+        text: &[u8],
+        done: u64,
+        first_line: u64,
+        chunk: usize,
+    ) -> (Option<Summary>, Summary) {
+        use std::io::{Seek, Write};
+        let mut f = tempfile::tempfile().unwrap();
+        f.write_all(text).unwrap();
+        let at = Start {
+            first_line,
+            done,
+            total: text.len() as u64,
+            origin: 0,
+            window: super::super::record::DEFAULT_WINDOW_NS,
+        };
+        let positional = by_position(format, &f, &at, None, chunk)
+            .unwrap()
+            .map(summary);
+        f.seek(std::io::SeekFrom::Start(done)).unwrap();
+        (positional, summary(in_order(format, f, &at, None).unwrap()))
+    }
+
+    fn jtl_file(rows: u64, multiline: bool) -> (super::super::jtl::Jtl, Vec<u8>, u64) {
+        let header = "timeStamp,elapsed,label,responseCode,responseMessage,threadName,success";
+        let jtl = super::super::jtl::Jtl::header(header.as_bytes()).unwrap();
+        let mut text = format!("{header}\n");
+        let done = text.len() as u64;
+        for i in 0..rows {
+            let sep = if i % 7 == 0 { "\r\n" } else { "\n" };
+            match i % 97 {
+                5 => text.push_str(sep),
+                // Located problems: a row short of fields, a bad number.
+                17 if i < 300 => text.push_str(&format!("{},{},x,200{sep}", 1000 + i, i)),
+                29 if i < 300 => {
+                    text.push_str(&format!("{},{}x,a,200,OK,t,true{sep}", 1000 + i, i))
+                }
+                41 => text.push_str(&format!(
+                    "{},{},\"quoted, {}\",500,\"Bad, \"\"very\"\" bad\",t,false{sep}",
+                    1000 + i * 100,
+                    i,
+                    i % 3
+                )),
+                43 if multiline => text.push_str(&format!(
+                    "{},{},a,500,\"line one\nline two\",t,false{sep}",
+                    1000 + i * 100,
+                    i
+                )),
+                // A line far longer than the small chunks.
+                60 => text.push_str(&format!(
+                    "{},{},label-{},200,OK,{},true{sep}",
+                    1000 + i * 100,
+                    i % 977,
+                    i % 5,
+                    "t".repeat(3000)
+                )),
+                _ => text.push_str(&format!(
+                    "{},{},label-{},{},OK,thread {},{}{sep}",
+                    1000 + i * 100,
+                    i * 13 % 977,
+                    i % 5,
+                    if i % 11 == 0 { 500 } else { 200 },
+                    "x".repeat((i % 90) as usize),
+                    if i % 11 == 0 { "false" } else { "true" },
+                )),
+            }
+        }
+        // Cut short: a last row without its line end.
+        text.push_str("99999999,12,label-1,200,OK,t,tr");
+        (jtl, text.into_bytes(), done)
+    }
+
+    #[test]
+    fn reading_by_position_equals_reading_in_order() {
+        let (jtl, text, done) = jtl_file(1_200, false);
+        for chunk in [7, 61, 1000, 4096, CHUNK] {
+            let (positional, ordered) = both(&jtl, &text, done, 2, chunk);
+            assert!(
+                ordered.1.len() > 5 && ordered.1.len() < LIMIT,
+                "{:?}",
+                ordered.1
+            );
+            assert_eq!(
+                positional.as_ref(),
+                Some(&ordered),
+                "chunks of {chunk} bytes"
+            );
+        }
+        let mut k6 = String::new();
+        for i in 0..2_000u64 {
+            k6.push_str(&format!(
+                "{{\"type\":\"Point\",\"data\":{{\"time\":\"2026-11-27T10:{:02}:{:02}.5Z\",\"value\":{}.25,\"tags\":{{\"name\":\"e{}\",\"status\":\"200\"}}}},\"metric\":\"http_req_duration\"}}\n",
+                i / 60 % 60,
+                i % 60,
+                i % 300,
+                i % 4
+            ));
+            if i == 777 {
+                k6.push_str("{\"type\":\"Point\",\"data\n");
+            }
+        }
+        let format = super::super::k6_stream::K6::default();
+        for chunk in [13, 500, CHUNK] {
+            let (positional, ordered) = both(&format, k6.as_bytes(), 0, 1, chunk);
+            assert_eq!(ordered.1.len(), 1, "{:?}", ordered.1);
+            assert_eq!(
+                positional.as_ref(),
+                Some(&ordered),
+                "chunks of {chunk} bytes"
+            );
+        }
+    }
+
+    #[test]
+    fn a_line_end_inside_quotes_is_read_in_order() {
+        let (jtl, text, done) = jtl_file(400, true);
+        for chunk in [61, 4096, CHUNK] {
+            let (positional, ordered) = both(&jtl, &text, done, 2, chunk);
+            assert_eq!(positional, None, "chunks of {chunk} bytes");
+            assert_eq!(ordered.0.requests.total, 389);
+        }
     }
 
     #[test]

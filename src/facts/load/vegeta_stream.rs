@@ -199,7 +199,7 @@ impl Vegeta {
 }
 
 impl stream::Format for Vegeta {
-    fn block(&self, b: &Block, rec: &mut Recorder, found: &mut Vec<Found>) -> u64 {
+    fn block(&self, b: &Block, rec: &mut Recorder, found: &mut Vec<Found>) -> stream::Lines {
         let mut last_n = 0;
         let mut name = Vec::new();
         for (n, line, ended) in stream::lines(b.data) {
@@ -213,6 +213,6 @@ impl stream::Format for Vegeta {
                 None => self.slow(line, n, ended, b.last, &mut name, rec, found),
             }
         }
-        last_n
+        stream::Lines::plain(last_n)
     }
 }
