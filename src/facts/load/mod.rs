@@ -368,7 +368,7 @@ fn read_stream(
         ));
     }
     let mut rec = outcome.rec;
-    if errors.is_empty() && rec.all.samples() == 0 {
+    if errors.is_empty() && rec.samples() == 0 {
         let message = match tool {
             Tool::K6 => "the file has no `http_req_duration` points: the test did not run",
             _ => "the file has no samples: the test did not run",

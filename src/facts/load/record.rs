@@ -273,7 +273,9 @@ pub struct Recorder {
     /// Start of window 0, nanoseconds since the Unix epoch.
     origin: i64,
     window: i64,
-    pub all: Stats<u64>,
+    /// Samples without an endpoint. The whole is these and every endpoint's ([`Recorder::all`]):
+    /// a sample is recorded twice (its endpoint, its window), not three times.
+    unnamed: Stats<u64>,
     endpoints: Vec<(Box<[u8]>, Stats<u64>)>,
     index: HashMap<Box<[u8]>, usize>,
     last_endpoint: usize,
@@ -300,7 +302,7 @@ impl Recorder {
         Recorder {
             origin,
             window: window.max(1_000_000),
-            all: Stats::default(),
+            unnamed: Stats::default(),
             endpoints: Vec::new(),
             index: HashMap::new(),
             last_endpoint: usize::MAX,
@@ -318,12 +320,33 @@ impl Recorder {
         }
     }
 
-    fn endpoint(&mut self, name: &[u8]) -> Option<usize> {
+    /// The whole: the samples without an endpoint and every endpoint's.
+    pub fn all(&self) -> Stats<u64> {
+        let mut all = self.unnamed.clone();
+        for (_, s) in &self.endpoints {
+            all.merge(s);
+        }
+        all
+    }
+
+    /// Latency samples recorded.
+    pub fn samples(&self) -> u64 {
+        self.unnamed.samples() + self.endpoints.iter().map(|(_, s)| s.samples()).sum::<u64>()
+    }
+
+    /// The index of the endpoint named `name` (not empty).
+    #[inline]
+    fn endpoint(&mut self, name: &[u8]) -> usize {
         if let Some((n, _)) = self.endpoints.get(self.last_endpoint)
             && **n == *name
         {
-            return Some(self.last_endpoint);
+            return self.last_endpoint;
         }
+        self.find_endpoint(name)
+    }
+
+    #[inline(never)]
+    fn find_endpoint(&mut self, name: &[u8]) -> usize {
         // A handful of endpoints (the common case) is found faster by comparing than by hashing.
         let found = if self.endpoints.len() <= 16 {
             self.endpoints.iter().position(|(n, _)| **n == *name)
@@ -351,7 +374,7 @@ impl Recorder {
             }
         };
         self.last_endpoint = i;
-        Some(i)
+        i
     }
 
     fn window_of(&mut self, end: i64) -> Option<usize> {
@@ -399,13 +422,15 @@ impl Recorder {
         failed: bool,
         timeout: bool,
     ) {
-        self.all.sample(latency_ns, failed, timeout);
-        if !endpoint.is_empty()
-            && let Some(i) = self.endpoint(endpoint)
-            && let Some((_, s)) = self.endpoints.get_mut(i)
-        {
-            s.sample(latency_ns, failed, timeout);
-        }
+        let stats = if endpoint.is_empty() {
+            None
+        } else {
+            let i = self.endpoint(endpoint);
+            self.endpoints.get_mut(i).map(|(_, s)| s)
+        };
+        stats
+            .unwrap_or(&mut self.unnamed)
+            .sample(latency_ns, failed, timeout);
         if let Some((start, end)) = times {
             self.first_start = self.first_start.min(start);
             self.last_end = self.last_end.max(end);
@@ -419,13 +444,13 @@ impl Recorder {
 
     /// A failure flag of k6's `http_req_failed` (value 1 at `end`).
     pub fn flag_failed(&mut self, end: Option<i64>, endpoint: &[u8]) {
-        self.all.failed_flag += 1;
-        if !endpoint.is_empty()
-            && let Some(i) = self.endpoint(endpoint)
-            && let Some((_, s)) = self.endpoints.get_mut(i)
-        {
-            s.failed_flag += 1;
-        }
+        let stats = if endpoint.is_empty() {
+            None
+        } else {
+            let i = self.endpoint(endpoint);
+            self.endpoints.get_mut(i).map(|(_, s)| s)
+        };
+        stats.unwrap_or(&mut self.unnamed).failed_flag += 1;
         if let Some(end) = end
             && let Some(i) = self.window_of(end)
             && let Some((_, w)) = self.windows.get_mut(i)
@@ -453,11 +478,10 @@ impl Recorder {
 
     /// Adds another recorder (of the same origin and window length) to this one.
     pub fn merge(&mut self, other: &Recorder) {
-        self.all.merge(&other.all);
+        self.unnamed.merge(&other.unnamed);
         for (name, s) in &other.endpoints {
-            if let Some(i) = self.endpoint(name)
-                && let Some((_, mine)) = self.endpoints.get_mut(i)
-            {
+            let i = self.endpoint(name);
+            if let Some((_, mine)) = self.endpoints.get_mut(i) {
                 mine.merge(s);
             }
         }
@@ -498,7 +522,7 @@ impl Recorder {
             s.failed = s.failed_flag;
             s.failed_flag = 0;
         }
-        by_flag(&mut self.all);
+        by_flag(&mut self.unnamed);
         self.endpoints.iter_mut().for_each(|(_, s)| by_flag(s));
         self.windows.iter_mut().for_each(|(_, s)| by_flag(s));
         self.saw_flag = false;
@@ -517,7 +541,8 @@ impl Recorder {
     /// The result of what was recorded. `timeouts` says whether the format marks timeouts.
     pub fn result(&self, tool: &str, file: &str, format: &str, timeouts: bool) -> LoadResult {
         let by_flag = self.saw_flag;
-        let mut requests = self.all.requests(by_flag, timeouts);
+        let all = self.all();
+        let mut requests = all.requests(by_flag, timeouts);
         requests.dropped = self.saw_dropped.then_some(self.dropped);
         let duration = match (self.started(), self.ended()) {
             (Some(s), Some(e)) => Some(e.saturating_sub(s) as f64),
@@ -525,7 +550,7 @@ impl Recorder {
         };
         let achieved_rate = duration
             .filter(|d| *d > 0.0)
-            .map(|d| self.all.total as f64 / (d / 1e9));
+            .map(|d| all.total as f64 / (d / 1e9));
         let mut endpoints: Vec<Endpoint> = self
             .endpoints
             .iter()
@@ -544,10 +569,10 @@ impl Recorder {
             duration,
             achieved_rate,
             requests,
-            latency: self.all.latency(),
+            latency: all.latency(),
             endpoints,
             windows: self.windows(by_flag, timeouts),
-            samples: self.all.samples(),
+            samples: all.samples(),
             ..LoadResult::default()
         }
     }
