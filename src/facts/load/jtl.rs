@@ -8,6 +8,8 @@
 
 use super::record::Recorder;
 use super::stream::{self, Block, Found, Lines};
+use multiversion::multiversion;
+use multiversion::target::target_cfg;
 
 pub const FORMAT: &str = "jtl-csv";
 pub const WHAT: &str = "the JMeter results";
@@ -117,7 +119,7 @@ impl Jtl {
     }
 
     #[allow(clippy::too_many_arguments)]
-    #[inline]
+    #[inline(always)]
     fn row(
         &self,
         f: &[&[u8]; ROLES],
@@ -244,12 +246,15 @@ impl Jtl {
 
 /// Fields before the last one gate reads that the fast reader keeps track of.
 const FAST_FIELDS: usize = 32;
+/// Room for the delimiter positions of a row (a power of two above [`FAST_FIELDS`], so that
+/// indexing needs no bounds check).
+const ENDS: usize = 64;
 
 /// The delimiters and line ends of 64 bytes, as bit masks (bit `i` for byte `i`), and whether
-/// they hold a double quote: 16-byte SIMD compares (`wide`, safe; SSE2 on x86-64) instead of
-/// byte-by-byte work.
+/// they hold a double quote: 16-byte SIMD compares (`wide`, safe; SSE2 on x86-64, NEON on
+/// ARM) instead of byte-by-byte work.
 #[inline(always)]
-fn masks(chunk: &[u8; 64], delim: u8) -> (u64, u64, bool) {
+fn masks_portable(chunk: &[u8; 64], delim: u8) -> (u64, u64, bool) {
     let (parts, _) = chunk.as_chunks::<16>();
     let dv = wide::u8x16::new([delim; 16]);
     let nv = wide::u8x16::new([b'\n'; 16]);
@@ -264,6 +269,38 @@ fn masks(chunk: &[u8; 64], delim: u8) -> (u64, u64, bool) {
         q |= v.cmp_eq(qv);
     }
     (d, n, q.any())
+}
+
+/// [`masks_portable`] with two 32-byte AVX2 compares per byte value.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn masks_avx2(chunk: &[u8; 64], delim: u8) -> (u64, u64, bool) {
+    use std::arch::x86_64::{__m256i, _mm256_cmpeq_epi8, _mm256_movemask_epi8, _mm256_set1_epi8};
+    let (halves, _) = chunk.as_chunks::<32>();
+    let dv = _mm256_set1_epi8(delim as i8);
+    let nv = _mm256_set1_epi8(b'\n' as i8);
+    let qv = _mm256_set1_epi8(b'"' as i8);
+    let bits = |m: __m256i| u64::from(_mm256_movemask_epi8(m) as u32);
+    let (mut d, mut n, mut q) = (0u64, 0u64, 0u64);
+    for (k, h) in halves.iter().enumerate() {
+        let v: __m256i = bytemuck::cast(*h);
+        d |= bits(_mm256_cmpeq_epi8(v, dv)) << (32 * k);
+        n |= bits(_mm256_cmpeq_epi8(v, nv)) << (32 * k);
+        q |= bits(_mm256_cmpeq_epi8(v, qv));
+    }
+    (d, n, q != 0)
+}
+
+/// [`masks_portable`] with one AVX-512 compare per byte value, straight into a mask.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512bw,avx512f")]
+fn masks_avx512(chunk: &[u8; 64], delim: u8) -> (u64, u64, bool) {
+    use std::arch::x86_64::{__m512i, _mm512_cmpeq_epi8_mask, _mm512_set1_epi8};
+    let v: __m512i = bytemuck::cast(*chunk);
+    let d = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8(delim as i8));
+    let n = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8(b'\n' as i8));
+    let q = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8(b'"' as i8));
+    (d, n, q != 0)
 }
 
 /// Where the first double quote of 64 bytes is.
@@ -291,106 +328,130 @@ struct Rows<'d> {
     n: u64,
 }
 
-impl Jtl {
-    /// Reads rows without double quotes from `from`: their delimiters and line ends are found
-    /// 64 bytes at a time as bit masks; the fields up to the last one gate reads are cut out,
-    /// the others only counted. Stops at the first 64 bytes that hold a quote, returning where
-    /// the row in progress starts and where the quote is.
-    fn plain(
-        &self,
-        rows: &mut Rows,
-        from: usize,
-        rec: &mut Recorder,
-        found: &mut Vec<Found>,
-    ) -> Option<(usize, usize)> {
-        let data = rows.data;
-        let want = self.last_role;
-        let mut row_start = from;
-        // Delimiters seen in the current row, and where the first `want + 1` are.
-        let mut k = 0usize;
-        let mut ends = [0usize; FAST_FIELDS + 1];
-        let (chunks, tail) = data.get(from..).unwrap_or_default().as_chunks::<64>();
-        let mut padded = [0u8; 64];
-        if let Some(t) = padded.get_mut(..tail.len()) {
-            t.copy_from_slice(tail);
-        }
-        let last = std::iter::once(&padded).filter(|_| !tail.is_empty());
-        for (ci, chunk) in chunks.iter().chain(last).enumerate() {
-            let base = from + ci * 64;
-            let (mut d, mut l, quote) = masks(chunk, self.delim);
-            if quote {
-                return Some((row_start, base + first_quote(chunk)));
-            }
-            loop {
-                if k <= want {
-                    let e = d | l;
-                    if e == 0 {
-                        break;
-                    }
-                    let bit = e & e.wrapping_neg();
-                    let pos = base + e.trailing_zeros() as usize;
-                    if d & bit != 0 {
-                        if let Some(slot) = ends.get_mut(k) {
-                            *slot = pos;
-                        }
-                        k += 1;
-                        d ^= bit;
-                    } else {
-                        self.end_row(rows, &mut row_start, pos, k, &ends, true, rec, found);
-                        k = 0;
-                        l ^= bit;
-                    }
-                } else {
-                    if l == 0 {
-                        k += d.count_ones() as usize;
-                        break;
-                    }
-                    let t = l.trailing_zeros();
-                    let below = (1u64 << t) - 1;
-                    k += (d & below).count_ones() as usize;
-                    d &= !below;
-                    self.end_row(
-                        rows,
-                        &mut row_start,
-                        base + t as usize,
-                        k,
-                        &ends,
-                        true,
-                        rec,
-                        found,
-                    );
-                    k = 0;
-                    l &= l - 1;
-                }
-            }
-        }
-        // A last row without a line end.
-        if row_start < data.len() {
-            self.end_row(
-                rows,
-                &mut row_start,
-                data.len(),
-                k,
-                &ends,
-                false,
-                rec,
-                found,
-            );
-        }
-        None
+/// Reads rows without double quotes from `from`: their delimiters and line ends are found
+/// 64 bytes at a time as bit masks; the fields up to the last one gate reads are cut out,
+/// the others only counted. Stops at the first 64 bytes that hold a quote, returning where
+/// the row in progress starts and where the quote is.
+#[multiversion(targets(
+    "x86_64+avx512bw+avx512f+avx2+bmi1+bmi2+popcnt+lzcnt",
+    "x86_64+avx2+bmi1+bmi2+popcnt+lzcnt"
+))]
+fn plain(
+    jtl: &Jtl,
+    rows: &mut Rows,
+    from: usize,
+    rec: &mut Recorder,
+    found: &mut Vec<Found>,
+) -> Option<(usize, usize)> {
+    let data = rows.data;
+    let want = jtl.last_role;
+    // The masks of the instructions this copy of the function is compiled for: the
+    // `multiversion` attribute compiles one for AVX-512, one for AVX2 (with BMI, POPCNT,
+    // LZCNT, which the bit walking and the recording gain from too) and one for the
+    // baseline, and picks one at run time by what the processor has.
+    #[target_cfg(all(target_arch = "x86_64", target_feature = "avx512bw"))]
+    #[multiversion::inherit_target]
+    fn masks(chunk: &[u8; 64], delim: u8) -> (u64, u64, bool) {
+        masks_avx512(chunk, delim)
     }
+    #[target_cfg(all(
+        target_arch = "x86_64",
+        target_feature = "avx2",
+        not(target_feature = "avx512bw")
+    ))]
+    #[multiversion::inherit_target]
+    fn masks(chunk: &[u8; 64], delim: u8) -> (u64, u64, bool) {
+        masks_avx2(chunk, delim)
+    }
+    #[target_cfg(not(all(target_arch = "x86_64", target_feature = "avx2")))]
+    fn masks(chunk: &[u8; 64], delim: u8) -> (u64, u64, bool) {
+        masks_portable(chunk, delim)
+    }
+    let mut row_start = from;
+    // Delimiters seen in the current row, and where the first `want + 1` are.
+    let mut k = 0usize;
+    let mut ends = [0usize; ENDS];
+    let (chunks, tail) = data.get(from..).unwrap_or_default().as_chunks::<64>();
+    let mut padded = [0u8; 64];
+    if let Some(t) = padded.get_mut(..tail.len()) {
+        t.copy_from_slice(tail);
+    }
+    let last = std::iter::once(&padded).filter(|_| !tail.is_empty());
+    for (ci, chunk) in chunks.iter().chain(last).enumerate() {
+        let base = from + ci * 64;
+        let (mut d, mut l, quote) = masks(chunk, jtl.delim);
+        if quote {
+            return Some((row_start, base + first_quote(chunk)));
+        }
+        loop {
+            if k <= want {
+                let e = d | l;
+                if e == 0 {
+                    break;
+                }
+                let bit = e & e.wrapping_neg();
+                let pos = base + e.trailing_zeros() as usize;
+                if d & bit != 0 {
+                    ends[k % ENDS] = pos;
+                    k += 1;
+                    d ^= bit;
+                } else {
+                    jtl.end_row(rows, &mut row_start, pos, k, &ends, true, rec, found);
+                    k = 0;
+                    l ^= bit;
+                }
+            } else {
+                if l == 0 {
+                    k += d.count_ones() as usize;
+                    break;
+                }
+                let t = l.trailing_zeros();
+                let below = (1u64 << t) - 1;
+                k += (d & below).count_ones() as usize;
+                d &= !below;
+                jtl.end_row(
+                    rows,
+                    &mut row_start,
+                    base + t as usize,
+                    k,
+                    &ends,
+                    true,
+                    rec,
+                    found,
+                );
+                k = 0;
+                l &= l - 1;
+            }
+        }
+    }
+    // A last row without a line end.
+    if row_start < data.len() {
+        jtl.end_row(
+            rows,
+            &mut row_start,
+            data.len(),
+            k,
+            &ends,
+            false,
+            rec,
+            found,
+        );
+    }
+    None
+}
 
+impl Jtl {
     /// The row from `*row_start` to the line end at `pos`, with `k` delimiters whose first
     /// positions are `ends`.
     #[allow(clippy::too_many_arguments)]
-    #[inline]
+    #[inline(always)]
     fn end_row(
         &self,
         rows: &mut Rows,
         row_start: &mut usize,
         pos: usize,
         k: usize,
-        ends: &[usize; FAST_FIELDS + 1],
+        ends: &[usize; ENDS],
         ended: bool,
         rec: &mut Recorder,
         found: &mut Vec<Found>,
@@ -564,7 +625,7 @@ impl stream::Format for Jtl {
         }
         let mut pos = 0;
         let mut crossed = false;
-        while let Some((row, quote)) = self.plain(&mut rows, pos, rec, found) {
+        while let Some((row, quote)) = plain(self, &mut rows, pos, rec, found) {
             let (next, c) = self.general(&mut rows, row, Some(quote), rec, found);
             crossed |= c;
             pos = next;
@@ -691,6 +752,68 @@ mod tests {
         }
         assert!(got[0].2.len() > 80, "{:?}", got[0].2);
         assert_eq!(got[0], got[1]);
+    }
+
+    /// The masks of each instruction set this processor has, through the same dispatch as
+    /// the reader, against the portable ones: each copy of [`plain`] differs only in them.
+    #[test]
+    fn every_mask_kind_agrees() {
+        #[multiversion(targets(
+            "x86_64+avx512bw+avx512f+avx2+bmi1+bmi2+popcnt+lzcnt",
+            "x86_64+avx2+bmi1+bmi2+popcnt+lzcnt"
+        ))]
+        fn kinds(chunk: &[u8; 64], delim: u8) -> Vec<(u64, u64, bool)> {
+            #[target_cfg(all(target_arch = "x86_64", target_feature = "avx512bw"))]
+            #[multiversion::inherit_target]
+            fn simd(chunk: &[u8; 64], delim: u8) -> Vec<(u64, u64, bool)> {
+                vec![masks_avx512(chunk, delim), masks_avx2(chunk, delim)]
+            }
+            #[target_cfg(all(
+                target_arch = "x86_64",
+                target_feature = "avx2",
+                not(target_feature = "avx512bw")
+            ))]
+            #[multiversion::inherit_target]
+            fn simd(chunk: &[u8; 64], delim: u8) -> Vec<(u64, u64, bool)> {
+                vec![masks_avx2(chunk, delim)]
+            }
+            #[target_cfg(not(all(target_arch = "x86_64", target_feature = "avx2")))]
+            fn simd(_: &[u8; 64], _: u8) -> Vec<(u64, u64, bool)> {
+                Vec::new()
+            }
+            simd(chunk, delim)
+        }
+        let mut x = 0x2545_f491_4f6c_dd1du64;
+        for round in 0..2_000 {
+            let mut chunk = [0u8; 64];
+            for b in &mut chunk {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                // Mostly the bytes that matter, some of every value (high bits included).
+                *b = match x % 8 {
+                    0 => b',',
+                    1 => b'\n',
+                    2 => b'\t',
+                    3 if round % 3 == 0 => b'"',
+                    _ => (x >> 8) as u8,
+                };
+            }
+            for delim in [b',', b'\t'] {
+                let want = masks_portable(&chunk, delim);
+                let by_hand = chunk.iter().enumerate().fold((0u64, 0u64, false), |m, (i, b)| {
+                    (
+                        m.0 | u64::from(*b == delim) << i,
+                        m.1 | u64::from(*b == b'\n') << i,
+                        m.2 || *b == b'"',
+                    )
+                });
+                assert_eq!(want, by_hand);
+                for got in kinds(&chunk, delim) {
+                    assert_eq!(got, want, "{chunk:?}");
+                }
+            }
+        }
     }
 
     #[test]
