@@ -85,11 +85,21 @@ impl Default for K6 {
     }
 }
 
-/// Where the next `"` is in a short string (a tag's key or value): a plain loop, cheaper than
-/// a call to `memchr` for a few bytes.
-#[inline]
+/// Where the next `"` is (the end of a tag's key or value, a few bytes on): 16 bytes at a time
+/// inline (`wide`), cheaper than a call to `memchr` for so few.
+#[inline(always)]
 fn quote(s: &[u8]) -> Option<usize> {
-    s.iter().position(|b| *b == b'"')
+    let qv = wide::u8x16::splat(b'"');
+    let (chunks, tail) = s.as_chunks::<16>();
+    for (i, c) in chunks.iter().enumerate() {
+        let m = wide::u8x16::new(*c).cmp_eq(qv).move_mask();
+        if m != 0 {
+            return Some(i * 16 + m.trailing_zeros() as usize);
+        }
+    }
+    tail.iter()
+        .position(|b| *b == b'"')
+        .map(|p| chunks.len() * 16 + p)
 }
 
 /// How k6 starts a point's line.
