@@ -3,8 +3,9 @@
 //! `timeStamp` (epoch milliseconds, the default `timestamp_format=ms`), `label`, `success`,
 //! `responseCode` and `responseMessage` are used when present.
 //!
-//! Rows without a double quote are split by hand on the delimiter (the common case, and the
-//! fast one); a row with quotes — which may span lines — goes through the `csv` crate.
+//! Rows without a double quote are split by hand on the delimiter from SIMD bit masks of
+//! delimiters and line ends (the common case, and the fast one, `plain`); a row with quotes —
+//! which may span lines — goes through the `csv` crate, and the masks take over after it.
 
 use super::record::Recorder;
 use super::stream::{self, Block, Found, Lines};
@@ -801,13 +802,16 @@ mod tests {
             }
             for delim in [b',', b'\t'] {
                 let want = masks_portable(&chunk, delim);
-                let by_hand = chunk.iter().enumerate().fold((0u64, 0u64, false), |m, (i, b)| {
-                    (
-                        m.0 | u64::from(*b == delim) << i,
-                        m.1 | u64::from(*b == b'\n') << i,
-                        m.2 || *b == b'"',
-                    )
-                });
+                let by_hand = chunk
+                    .iter()
+                    .enumerate()
+                    .fold((0u64, 0u64, false), |m, (i, b)| {
+                        (
+                            m.0 | u64::from(*b == delim) << i,
+                            m.1 | u64::from(*b == b'\n') << i,
+                            m.2 || *b == b'"',
+                        )
+                    });
                 assert_eq!(want, by_hand);
                 for got in kinds(&chunk, delim) {
                     assert_eq!(got, want, "{chunk:?}");

@@ -130,7 +130,7 @@ impl<T: Count> Default for Stats<T> {
 }
 
 impl<T: Count> Stats<T> {
-    #[inline]
+    #[inline(always)]
     fn sample(&mut self, ns: u64, failed: bool, timeout: bool) {
         self.total += 1;
         self.samples += 1;
@@ -413,7 +413,7 @@ impl Recorder {
 
     /// One request: its latency, when it started and ended (ns since the epoch, when the file
     /// says), its endpoint (empty for none), whether it failed or timed out.
-    #[inline]
+    #[inline(always)]
     pub fn sample(
         &mut self,
         latency_ns: u64,

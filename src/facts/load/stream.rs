@@ -1,13 +1,17 @@
-//! Reading a raw results stream (k6 NDJSON, JMeter JTL, vegeta JSON lines) in constant memory:
-//! one thread reads blocks of whole lines (4 MiB, cut at the last line end — for CSV, the last
-//! line end outside quotes), a small rayon pool (at most 8 threads) parses blocks in parallel,
-//! each into a fresh [`Recorder`] that is then added to the file's one recorder (histograms add
-//! exactly). At most a few blocks are in flight and a block's recorder lives only while the
-//! block is parsed, so memory grows neither with the file nor with the number of threads times
-//! the test's length; the file is read, never mapped.
+//! Reading a raw results stream (k6 NDJSON, JMeter JTL, vegeta JSON lines) in constant memory.
 //!
-//! Problems are found with a line number relative to their block and numbered once every
-//! block's line count is known.
+//! A regular file is read by position (`by_position`): each of a few threads (one per core, at
+//! most 8) takes the next 1 MiB chunk, reads it with `pread` (the kernel's copy is then shared by
+//! the cores, and is still in the cache of the core that parses it), and parses the lines that
+//! start in it into its own [`Recorder`]; finished windows go to the file's recorder as it goes,
+//! the rest at the end (histograms add exactly). A CSV record whose quotes hold a line end
+//! cannot be cut at every line end: then the file is read in order (`in_order`): one thread
+//! reads 4 MiB blocks cut at the last line end outside quotes, a rayon pool parses them. Either
+//! way memory grows neither with the file nor with the number of threads times the test's
+//! length; the file is read, never mapped.
+//!
+//! Problems are found with a line number relative to their chunk or block and numbered once
+//! every one's line count is known.
 
 use super::Progress;
 use super::record::Recorder;
