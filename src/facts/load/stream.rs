@@ -1016,6 +1016,57 @@ mod tests {
         }
     }
 
+    /// Random bytes heavy in what the readers look at (line ends, delimiters, quotes, braces,
+    /// bytes that are not UTF-8): reading by position never panics, and it agrees with reading
+    /// in order whenever the problems stay under the limit (past it, which ones are kept depends
+    /// on the threads).
+    #[test]
+    fn random_bytes_read_alike() {
+        let header = "timeStamp,elapsed,label,success\n";
+        let jtl = super::super::jtl::Jtl::header(header.trim_end().as_bytes()).unwrap();
+        let k6 = super::super::k6_stream::K6::default();
+        let mut x = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        let alphabet: &[u8] = b"\n\n\n,,,,\"\r0123456789.:-TZ{}[] ab\xff\xc3";
+        let mut compared = 0;
+        for round in 0..1000 {
+            let len = (next() % 400) as usize;
+            let mut text = if round % 2 == 0 {
+                header.as_bytes().to_vec()
+            } else {
+                Vec::new()
+            };
+            let done = text.len() as u64;
+            for _ in 0..len {
+                let r = next();
+                text.push(if r % 5 == 0 {
+                    (r >> 8) as u8
+                } else {
+                    alphabet[(r >> 8) as usize % alphabet.len()]
+                });
+            }
+            let chunk = 1 + (next() % 100) as usize;
+            let (positional, ordered) = if round % 2 == 0 {
+                both(&jtl, &text, done, 2, chunk)
+            } else {
+                both(&k6, &text, 0, 1, chunk)
+            };
+            if let Some(p) = positional
+                && ordered.1.len() < LIMIT
+                && !ordered.2
+            {
+                assert_eq!(p, ordered, "round {round}, chunks of {chunk} bytes");
+                compared += 1;
+            }
+        }
+        assert!(compared > 100, "only {compared} readings compared");
+    }
+
     #[test]
     fn a_line_end_inside_quotes_is_read_in_order() {
         let (jtl, text, done) = jtl_file(400, true);
