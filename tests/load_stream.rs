@@ -349,3 +349,39 @@ fn a_k6_point_with_a_bad_status_tag_is_an_error() {
     );
     assert!(err.contains("k6.ndjson:1:"), "{err}");
 }
+
+/// A k6 point without a `status` tag cannot say whether its request failed: only the file's
+/// `http_req_failed` points can, and without them the failures are unknown — an error, not zero.
+#[test]
+fn k6_points_without_a_status_need_http_req_failed() {
+    let point = |metric: &str, value: &str| {
+        format!(
+            "{{\"type\":\"Point\",\"data\":{{\"time\":\"2026-11-27T10:00:00Z\",\"value\":{value},\"tags\":{{\"method\":\"GET\",\"name\":\"home\"}}}},\"metric\":\"{metric}\"}}\n"
+        )
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let without = tmp.path().join("without.ndjson");
+    std::fs::write(&without, point("http_req_duration", "12.5").repeat(3)).unwrap();
+    let (out, _) = load(&[&format!("k6={}", without.display())]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(
+        err.contains("3 `http_req_duration` points have no `status`")
+            && err.contains("cannot tell how many requests failed"),
+        "{err}"
+    );
+    assert!(err.contains("without.ndjson"), "{err}");
+
+    let with = tmp.path().join("with.ndjson");
+    let text = [
+        point("http_req_duration", "12.5"),
+        point("http_req_failed", "1"),
+        point("http_req_duration", "13.5"),
+        point("http_req_failed", "0"),
+    ]
+    .concat();
+    std::fs::write(&with, text).unwrap();
+    let facts = ok(&[&format!("k6={}", with.display())]);
+    assert_eq!(facts["requests"]["total"], json!(2));
+    assert_eq!(facts["requests"]["failed"], json!(1));
+}

@@ -248,7 +248,11 @@ impl K6 {
                 // k6 tags every HTTP request with its status (`0` when no response came).
                 let failed = match stream::parse_u64(p.tags.status) {
                     Some(s) => s == 0 || s >= 400,
-                    None if p.tags.status.is_empty() => false,
+                    // Without one, only `http_req_failed` can say (checked once the file is read).
+                    None if p.tags.status.is_empty() => {
+                        rec.unknown_status += 1;
+                        false
+                    }
                     None => {
                         let shown = String::from_utf8_lossy(p.tags.status);
                         let at = memmem::find(line, b"\"status\":").map_or(0, |i| i + 9);

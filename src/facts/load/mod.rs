@@ -385,6 +385,21 @@ fn read_stream(
             sources,
         ));
     }
+    if errors.is_empty() && rec.unknown_status > 0 && !rec.saw_flag {
+        // Counting a request whose status is unknown as a success would pass a test that failed.
+        let problem = Problem::whole(format!(
+            "{} `http_req_duration` points have no `status` tag and the file has no `http_req_failed` points: gate cannot tell how many requests failed",
+            rec.unknown_status
+        ))
+        .help("keep k6's `status` system tag, or its `http_req_failed` metric (k6 v0.31 and later write it)");
+        errors.push(results::located_in_stream(
+            "load-field",
+            what,
+            &p.path,
+            problem,
+            sources,
+        ));
+    }
     if rec.windows_overflow {
         errors.push(
             Diagnostic::error(

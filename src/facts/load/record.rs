@@ -292,6 +292,9 @@ pub struct Recorder {
     pub saw_dropped: bool,
     /// The file has k6's `http_req_failed` metric: failures are counted from it.
     pub saw_flag: bool,
+    /// Samples that cannot say whether they failed (a k6 point without a `status` tag): the
+    /// file's failures are then unknown unless it has `http_req_failed`.
+    pub unknown_status: u64,
     pub endpoints_overflow: bool,
     pub windows_overflow: bool,
 }
@@ -315,6 +318,7 @@ impl Recorder {
             dropped: 0,
             saw_dropped: false,
             saw_flag: false,
+            unknown_status: 0,
             endpoints_overflow: false,
             windows_overflow: false,
         }
@@ -508,6 +512,7 @@ impl Recorder {
         self.dropped += other.dropped;
         self.saw_dropped |= other.saw_dropped;
         self.saw_flag |= other.saw_flag;
+        self.unknown_status += other.unknown_status;
         self.endpoints_overflow |= other.endpoints_overflow;
         self.windows_overflow |= other.windows_overflow;
     }
