@@ -7,7 +7,7 @@
 //!                                  # default: the release version and the artifact's digest
 //! ```
 
-use super::release::{path, plan_dir, string, table, unknown_key};
+use super::read::{path, plan_dir, string, table, unknown_key};
 use crate::diag::Diagnostic;
 use crate::facts::approvals::{Config, SUBJECT_HELP, Subject};
 use crate::span::Span;
@@ -36,7 +36,7 @@ pub fn section(
         let vspan = span(v.span());
         match key {
             "file" => {
-                if let Some(s) = string(v.get_ref(), "approvals", key, vspan, diags) {
+                if let Some(s) = string(v.get_ref(), "approvals.file", vspan, diags) {
                     config.file = Some((path(join, &s), vspan));
                 }
             }
@@ -56,7 +56,7 @@ pub fn section(
                     );
                 }
                 for (item, ispan) in items {
-                    let Some(s) = string(item, "approvals", key, ispan, diags) else {
+                    let Some(s) = string(item, "approvals.subject", ispan, diags) else {
                         continue;
                     };
                     if Subject::parse(&s).is_none() {

@@ -6,7 +6,7 @@
 //! name = "app"                  # optional: default the file's name
 //! ```
 
-use super::release::{path, string, table, unknown_key};
+use super::read::{path, string, table, unknown_key};
 use crate::diag::Diagnostic;
 use crate::facts::artifact::Config;
 use crate::span::Span;
@@ -31,7 +31,7 @@ pub fn section(
         let vspan = span(v.span());
         match key {
             "path" | "name" => {
-                let Some(s) = string(v.get_ref(), "artifact", key, vspan, diags) else {
+                let Some(s) = string(v.get_ref(), &format!("artifact.{key}"), vspan, diags) else {
                     continue;
                 };
                 if key == "path" {

@@ -5,7 +5,7 @@
 //! manifest = "Cargo.toml"   # optional: default `Cargo.toml` beside the plan; its workspace is read
 //! ```
 
-use super::release::{path, plan_dir, string, table, unknown_key};
+use super::read::{path, plan_dir, string, table, unknown_key};
 use crate::diag::Diagnostic;
 use crate::facts::build::Config;
 use crate::span::Span;
@@ -34,7 +34,7 @@ pub fn section(
         let vspan = span(v.span());
         match key {
             "manifest" => {
-                if let Some(s) = string(v.get_ref(), "build", key, vspan, diags) {
+                if let Some(s) = string(v.get_ref(), "build.manifest", vspan, diags) {
                     config.manifest = Some((path(join, &s), vspan));
                 }
             }

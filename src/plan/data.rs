@@ -10,7 +10,8 @@
 //! format = "csv"                                         # instead of by extension
 //! ```
 
-use crate::diag::{Diagnostic, suggestion};
+use super::read::{self, suggest, table, unknown_key, whole};
+use crate::diag::Diagnostic;
 use crate::facts::data::detect::Kind;
 use crate::facts::data::{Config, Format};
 use crate::facts::results::Named;
@@ -35,50 +36,15 @@ pub fn section(
     span: &dyn Fn(std::ops::Range<usize>) -> Span,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Config> {
-    let Some(table) = value.as_table() else {
-        diags.push(
-            Diagnostic::error("plan-type", "`data` must be a table: `[data]`").at(at, "here"),
-        );
-        return None;
-    };
+    let table = table(value, "data", at, diags)?;
     let before = diags.len();
     let mut config = Config::default();
     for (k, v) in table {
         let key = k.get_ref().as_ref();
         let vspan = span(v.span());
-        let strings = |diags: &mut Vec<Diagnostic>| -> Vec<(String, Span)> {
-            match v.get_ref() {
-                DeValue::String(s) => vec![(s.to_string(), vspan)],
-                DeValue::Array(items) => items
-                    .iter()
-                    .filter_map(|i| match i.get_ref().as_str() {
-                        Some(s) => Some((s.to_string(), span(i.span()))),
-                        None => {
-                            diags.push(
-                                Diagnostic::error(
-                                    "plan-type",
-                                    format!("`data.{key}` lists strings"),
-                                )
-                                .at(span(i.span()), "not a string"),
-                            );
-                            None
-                        }
-                    })
-                    .collect(),
-                other => {
-                    diags.push(
-                        Diagnostic::error(
-                            "plan-type",
-                            format!(
-                                "`data.{key}` must be a string or a list of strings, not {}",
-                                other.type_str()
-                            ),
-                        )
-                        .at(vspan, "here"),
-                    );
-                    Vec::new()
-                }
-            }
+        let strings = |diags: &mut Vec<Diagnostic>| {
+            let whole = "a string or a list of strings";
+            read::strings(v, &format!("data.{key}"), "strings", whole, span, diags)
         };
         match key {
             "paths" => {
@@ -98,11 +64,7 @@ pub fn section(
                     match Kind::from_name(&name) {
                         Some(k) => kinds.push(k),
                         None => {
-                            let names = Kind::ALL.map(Kind::name);
-                            let help =
-                                suggestion(&name, names.iter().copied()).unwrap_or_else(|| {
-                                    format!("the built-in kinds are {}", names.join(", "))
-                                });
+                            let help = suggest(&name, &Kind::ALL.map(Kind::name), "built-in kinds");
                             diags.push(
                                 Diagnostic::error(
                                     "plan-value",
@@ -120,10 +82,7 @@ pub fn section(
                 Some(name) => match Format::from_name(name) {
                     Some(f) => config.format = Some(f),
                     None => {
-                        let help =
-                            suggestion(name, Format::NAMES.iter().copied()).unwrap_or_else(|| {
-                                format!("the formats are {}", Format::NAMES.join(", "))
-                            });
+                        let help = suggest(name, Format::NAMES, "formats");
                         diags.push(
                             Diagnostic::error(
                                 "plan-value",
@@ -139,28 +98,17 @@ pub fn section(
                         .at(vspan, "here"),
                 ),
             },
-            "max_findings" => match v.get_ref() {
-                DeValue::Integer(i) => match i.as_str().parse::<usize>() {
-                    Ok(n) if n > 0 => config.max_findings = Some(n),
-                    _ => diags.push(
-                        Diagnostic::error(
-                            "plan-value",
-                            "`data.max_findings` is a whole number, at least 1",
-                        )
-                        .at(vspan, "here"),
-                    ),
-                },
-                other => diags.push(
-                    Diagnostic::error(
-                        "plan-type",
-                        format!(
-                            "`data.max_findings` must be a number, not {}",
-                            other.type_str()
-                        ),
-                    )
-                    .at(vspan, "here"),
-                ),
-            },
+            "max_findings" => {
+                config.max_findings = whole(
+                    v.get_ref(),
+                    "data.max_findings",
+                    "a number",
+                    "a whole number, at least 1",
+                    |n| *n > 0,
+                    vspan,
+                    diags,
+                );
+            }
             "patterns" => match v.get_ref() {
                 DeValue::Table(t) => {
                     for (name, re) in t {
@@ -216,26 +164,11 @@ pub fn section(
                     }
                 }
                 other => diags.push(
-                    Diagnostic::error(
-                        "plan-type",
-                        format!(
-                            "`data.patterns` must be a table of name = \"regex\", not {}",
-                            other.type_str()
-                        ),
-                    )
-                    .at(vspan, "here")
-                    .help("write `patterns = { employee_id = \"EMP-[0-9]{6}\" }`"),
+                    read::type_error("data.patterns", "a table of name = \"regex\"", other, vspan)
+                        .help("write `patterns = { employee_id = \"EMP-[0-9]{6}\" }`"),
                 ),
             },
-            other => {
-                let help = suggestion(other, KEYS.iter().copied())
-                    .unwrap_or_else(|| format!("the keys of `[data]` are {}", KEYS.join(", ")));
-                diags.push(
-                    Diagnostic::error("plan-unknown-key", format!("unknown key `data.{other}`"))
-                        .at(span(k.span()), "unknown")
-                        .help(help),
-                );
-            }
+            other => unknown_key("data", other, KEYS, span(k.span()), diags),
         }
     }
     if config.paths.is_empty() && diags.len() == before {

@@ -1,6 +1,7 @@
 //! The plan's `[licenses]` section: which workspace or SBOM, and how to read it.
 
-use crate::diag::{Diagnostic, suggestion};
+use super::read;
+use crate::diag::Diagnostic;
 use crate::facts::licenses::cargo::{Features, Options, Target};
 use crate::facts::licenses::{Config, DEFAULT_THRESHOLD, Input};
 use crate::span::Span;
@@ -31,13 +32,7 @@ pub fn section(
     span: &dyn Fn(std::ops::Range<usize>) -> Span,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Config> {
-    let Some(table) = value.as_table() else {
-        diags.push(
-            Diagnostic::error("plan-type", "`licenses` must be a table: `[licenses]`")
-                .at(at, "here"),
-        );
-        return None;
-    };
+    let table = read::table(value, "licenses", at, diags)?;
     let before = diags.len();
     let mut manifest: Option<(PathBuf, Span)> = None;
     let mut sbom: Option<(PathBuf, Span)> = None;
@@ -53,24 +48,14 @@ pub fn section(
         let key = k.get_ref().as_ref();
         let vspan = span(v.span());
         let val = v.get_ref();
-        let wrong = |want: &str, diags: &mut Vec<Diagnostic>| {
-            diags.push(
-                Diagnostic::error(
-                    "plan-type",
-                    format!("`licenses.{key}` must be {want}, not {}", val.type_str()),
-                )
-                .at(vspan, "here"),
-            );
-        };
+        let name = format!("licenses.{key}");
+        let wrong = |want: &str| read::type_error(&name, want, val, vspan);
         let string = val.as_str();
-        let flag = match val {
-            DeValue::Boolean(b) => Some(*b),
-            _ => None,
-        };
+        let flag = |diags: &mut Vec<Diagnostic>| read::flag(val, &name, vspan, diags);
         match key {
             "manifest" | "sbom" | "metadata" | "categories" | "clarifications" => {
                 let Some(s) = string else {
-                    wrong("a path (a string)", diags);
+                    diags.push(wrong("a path (a string)"));
                     continue;
                 };
                 let path = join(s);
@@ -93,65 +78,31 @@ pub fn section(
                     )
                     .at(vspan, "here"),
                 ),
-                None => wrong("a string", diags),
+                None => diags.push(wrong("a string")),
             },
-            "features" => match val {
-                DeValue::Array(items) => {
-                    for item in items {
-                        match item.get_ref().as_str() {
-                            Some(f) => features.list.push(f.to_string()),
-                            None => diags.push(
-                                Diagnostic::error("plan-type", "`licenses.features` lists feature names (strings)")
-                                    .at(span(item.span()), "not a string"),
-                            ),
-                        }
-                    }
-                }
-                _ => wrong("a list of feature names", diags),
-            },
-            "all_features" => match flag {
-                Some(b) => features.all = b,
-                None => wrong("true or false", diags),
-            },
-            "no_default_features" => match flag {
-                Some(b) => features.no_default = b,
-                None => wrong("true or false", diags),
-            },
-            "offline" => match flag {
-                Some(b) => offline = b,
-                None => wrong("true or false", diags),
-            },
-            "cache" => match flag {
-                Some(b) => cache = b,
-                None => wrong("true or false", diags),
-            },
-            "threshold" => {
-                let n = match val {
-                    DeValue::Float(f) => f.as_str().parse::<f32>().ok(),
-                    DeValue::Integer(i) => i.as_str().parse::<f32>().ok(),
-                    _ => None,
-                };
-                match n {
-                    Some(x) if (0.0..=1.0).contains(&x) => threshold = x,
-                    Some(_) => diags.push(
-                        Diagnostic::error(
-                            "plan-value",
-                            "`licenses.threshold` is a score between 0 and 1, like 0.9",
-                        )
-                        .at(vspan, "out of range"),
-                    ),
-                    None => wrong("a number between 0 and 1", diags),
-                }
+            "features" => {
+                let (items, whole) = ("feature names (strings)", "a list of feature names");
+                let listed = read::list(v, &name, items, whole, span, diags);
+                features.list.extend(listed.into_iter().map(|(f, _)| f));
             }
-            other => {
-                let help = suggestion(other, KEYS.iter().copied())
-                    .unwrap_or_else(|| format!("the keys of `[licenses]` are {}", KEYS.join(", ")));
-                diags.push(
-                    Diagnostic::error("plan-unknown-key", format!("unknown key `licenses.{other}`"))
-                        .at(span(k.span()), "unknown")
-                        .help(help),
-                );
+            "all_features" => features.all = flag(diags).unwrap_or(features.all),
+            "no_default_features" => {
+                features.no_default = flag(diags).unwrap_or(features.no_default);
             }
+            "offline" => offline = flag(diags).unwrap_or(offline),
+            "cache" => cache = flag(diags).unwrap_or(cache),
+            "threshold" => match read::number::<f32>(val) {
+                Some(x) if (0.0..=1.0).contains(&x) => threshold = x,
+                Some(_) => diags.push(
+                    Diagnostic::error(
+                        "plan-value",
+                        "`licenses.threshold` is a score between 0 and 1, like 0.9",
+                    )
+                    .at(vspan, "out of range"),
+                ),
+                None => diags.push(wrong("a number between 0 and 1")),
+            },
+            other => read::unknown_key("licenses", other, KEYS, span(k.span()), diags),
         }
     }
     let input = match (manifest, sbom) {

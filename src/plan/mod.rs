@@ -9,6 +9,7 @@ pub mod config;
 pub mod data;
 pub mod licenses;
 pub mod monitoring;
+mod read;
 pub mod release;
 pub mod results;
 pub mod run;
@@ -16,10 +17,10 @@ pub mod source;
 pub mod stages;
 pub mod steps;
 
-use crate::diag::{Diagnostic, suggestion};
+use crate::diag::Diagnostic;
 use crate::span::{FileId, SourceFile, SourceMap, Span};
 use std::path::{Path, PathBuf};
-use toml::de::{DeTable, DeValue};
+use toml::de::DeTable;
 
 /// A validated plan. Paths are resolved relative to the plan file.
 #[derive(Clone, Debug)]
@@ -198,43 +199,27 @@ pub fn load(path: &Path, sources: &mut SourceMap) -> Result<Plan, Vec<Diagnostic
         stages: Vec::new(),
     };
     let mut diags = Vec::new();
-    let string =
-        |v: &DeValue, at: Span, key: &str, diags: &mut Vec<Diagnostic>| -> Option<String> {
-            match v.as_str() {
-                Some(s) => Some(s.to_string()),
-                None => {
-                    diags.push(
-                        Diagnostic::error(
-                            "plan-type",
-                            format!("`{key}` must be a string, not {}", v.type_str()),
-                        )
-                        .at(at, "here"),
-                    );
-                    None
-                }
-            }
-        };
     for (key, value) in table.get_ref() {
         let k = key.get_ref().as_ref();
         let kspan = span(key.span());
         let vspan = span(value.span());
         match k {
             "policy" => {
-                if let Some(s) = string(value.get_ref(), vspan, k, &mut diags) {
-                    plan.policy = Some((join(&s), vspan));
+                if let Some(s) = read::text(value.get_ref(), k, vspan, &mut diags) {
+                    plan.policy = Some((join(s), vspan));
                 }
             }
             "timezone" => {
-                if let Some(s) = string(value.get_ref(), vspan, k, &mut diags) {
-                    plan.timezone = Some((s, vspan));
+                if let Some(s) = read::text(value.get_ref(), k, vspan, &mut diags) {
+                    plan.timezone = Some((s.to_string(), vspan));
                 }
             }
             "facts" => match value.get_ref().as_table() {
                 Some(t) => {
                     for (name, p) in t {
                         let at = span(p.span());
-                        if let Some(s) = string(p.get_ref(), at, name.get_ref(), &mut diags) {
-                            plan.facts.push((name.get_ref().to_string(), join(&s), at));
+                        if let Some(s) = read::text(p.get_ref(), name.get_ref(), at, &mut diags) {
+                            plan.facts.push((name.get_ref().to_string(), join(s), at));
                         }
                     }
                 }
@@ -296,8 +281,7 @@ pub fn load(path: &Path, sources: &mut SourceMap) -> Result<Plan, Vec<Diagnostic
                 let mut all: Vec<&str> = KEYS.to_vec();
                 all.extend(steps::PRODUCERS);
                 all.extend(SECTIONS);
-                let help = suggestion(k, all.iter().copied())
-                    .unwrap_or_else(|| format!("the plan's keys are {}", all.join(", ")));
+                let help = read::suggest(k, &all, "plan's keys");
                 diags.push(
                     Diagnostic::error("plan-unknown-key", format!("unknown plan key `{k}`"))
                         .at(kspan, "unknown")

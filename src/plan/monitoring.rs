@@ -1,5 +1,6 @@
 //! The plan's `[monitoring]` section: `[[monitoring.probe]]` entries, each one HTTP GET.
 
+use super::read;
 use crate::diag::{Diagnostic, suggestion};
 use crate::facts::monitoring::{Config, DEFAULT_TIMEOUT, Probe};
 use crate::span::Span;
@@ -41,14 +42,7 @@ pub fn section(
             let help = suggestion(key, KEYS.iter().copied()).unwrap_or_else(|| {
                 "`[monitoring]` holds probes: `[[monitoring.probe]]`".to_string()
             });
-            diags.push(
-                Diagnostic::error(
-                    "plan-unknown-key",
-                    format!("unknown key `monitoring.{key}`"),
-                )
-                .at(span(k.span()), "unknown")
-                .help(help),
-            );
+            diags.push(read::unknown("monitoring", key, span(k.span()), help));
             continue;
         }
         let DeValue::Array(items) = v.get_ref() else {
@@ -116,37 +110,28 @@ fn probe(
     for (k, v) in table {
         let key = k.get_ref().as_ref();
         let vspan = span(v.span());
-        let type_error = |what: &str, diags: &mut Vec<Diagnostic>| {
-            diags.push(
-                Diagnostic::error(
-                    "plan-type",
-                    format!(
-                        "`monitoring.probe.{key}` must be {what}, not {}",
-                        v.get_ref().type_str()
-                    ),
-                )
-                .at(vspan, "here"),
-            );
-        };
+        let shown = format!("monitoring.probe.{key}");
+        let type_error = |what: &str| read::type_error(&shown, what, v.get_ref(), vspan);
         match key {
-            "name" => match v.get_ref().as_str() {
+            "name" => match read::text(v.get_ref(), &shown, vspan, diags) {
                 Some(s) if !s.trim().is_empty() => name = Some((s.to_string(), vspan)),
                 Some(_) => diags.push(
                     Diagnostic::error("plan-value", "a probe's `name` is empty").at(vspan, "here"),
                 ),
-                None => type_error("a string", diags),
+                None => {}
             },
-            "url" => match v.get_ref().as_str() {
-                Some(s) => match check_url(s) {
-                    Ok(()) => url = Some(s.to_string()),
-                    Err((message, help)) => diags.push(
-                        Diagnostic::error("plan-value", message)
-                            .at(vspan, "here")
-                            .help(help),
-                    ),
-                },
-                None => type_error("a string", diags),
-            },
+            "url" => {
+                if let Some(s) = read::text(v.get_ref(), &shown, vspan, diags) {
+                    match check_url(s) {
+                        Ok(()) => url = Some(s.to_string()),
+                        Err((message, help)) => diags.push(
+                            Diagnostic::error("plan-value", message)
+                                .at(vspan, "here")
+                                .help(help),
+                        ),
+                    }
+                }
+            }
             "expect_status" => {
                 let status = |v: &DeValue, at: Span, diags: &mut Vec<Diagnostic>| match v {
                     DeValue::Integer(i) => match i.as_str().parse::<u16>() {
@@ -205,19 +190,9 @@ fn probe(
                         .help("a duration above zero and at most 10m, e.g. `timeout = \"5s\"` or `\"500ms\"`"),
                     ),
                 },
-                None => {
-                    diags.push(
-                        Diagnostic::error(
-                            "plan-type",
-                            format!(
-                                "`monitoring.probe.timeout` must be a duration string, not {}",
-                                v.get_ref().type_str()
-                            ),
-                        )
-                        .at(vspan, "here")
-                        .help("write it with its unit: `timeout = \"5s\"`"),
-                    );
-                }
+                None => diags.push(
+                    type_error("a duration string").help("write it with its unit: `timeout = \"5s\"`"),
+                ),
             },
             "metrics" => match v.get_ref() {
                 DeValue::Array(items) => {
@@ -243,20 +218,11 @@ fn probe(
                         }
                     }
                 }
-                _ => type_error("a list of metric names", diags),
+                _ => diags.push(type_error("a list of metric names")),
             },
             other => {
-                let help = suggestion(other, PROBE_KEYS.iter().copied()).unwrap_or_else(|| {
-                    format!("the keys of a probe are {}", PROBE_KEYS.join(", "))
-                });
-                diags.push(
-                    Diagnostic::error(
-                        "plan-unknown-key",
-                        format!("unknown key `monitoring.probe.{other}`"),
-                    )
-                    .at(span(k.span()), "unknown")
-                    .help(help),
-                );
+                let help = read::suggest(other, PROBE_KEYS, "keys of a probe");
+                diags.push(read::unknown("monitoring.probe", other, span(k.span()), help));
             }
         }
     }

@@ -1,5 +1,4 @@
-//! The plan's `[release]` section, and the small readers the staging sections (`[release]`,
-//! `[approvals]`, `[build]`, `[artifact]`) share.
+//! The plan's `[release]` section.
 //!
 //! ```toml
 //! [release]
@@ -9,11 +8,12 @@
 //! repository = "."             # the git work tree; default: the plan's folder
 //! ```
 
+use super::read::{path, plan_dir, string, table, unknown_key};
 use crate::diag::{Diagnostic, suggestion};
 use crate::facts::release::{Config, VersionFrom};
 use crate::span::Span;
 use std::path::PathBuf;
-use toml::de::{DeTable, DeValue};
+use toml::de::DeValue;
 
 const KEYS: &[&str] = &[
     "version",
@@ -23,88 +23,6 @@ const KEYS: &[&str] = &[
     "rollback",
     "repository",
 ];
-
-/// The section's table, or a `plan-type` error.
-pub(crate) fn table<'a, 'i>(
-    value: &'a DeValue<'i>,
-    name: &str,
-    at: Span,
-    diags: &mut Vec<Diagnostic>,
-) -> Option<&'a DeTable<'i>> {
-    let t = value.as_table();
-    if t.is_none() {
-        diags.push(
-            Diagnostic::error("plan-type", format!("`{name}` must be a table: `[{name}]`"))
-                .at(at, "here"),
-        );
-    }
-    t
-}
-
-/// A string value, or a `plan-type` error.
-pub(crate) fn string(
-    value: &DeValue,
-    section: &str,
-    key: &str,
-    vspan: Span,
-    diags: &mut Vec<Diagnostic>,
-) -> Option<String> {
-    match value.as_str() {
-        Some(s) if !s.trim().is_empty() => Some(s.to_string()),
-        Some(_) => {
-            diags.push(
-                Diagnostic::error("plan-value", format!("`{section}.{key}` is empty"))
-                    .at(vspan, "here"),
-            );
-            None
-        }
-        None => {
-            diags.push(
-                Diagnostic::error(
-                    "plan-type",
-                    format!(
-                        "`{section}.{key}` must be a string, not {}",
-                        value.type_str()
-                    ),
-                )
-                .at(vspan, "here"),
-            );
-            None
-        }
-    }
-}
-
-/// An unknown key, with a did-you-mean or the list of keys.
-pub(crate) fn unknown_key(
-    section: &str,
-    key: &str,
-    keys: &[&str],
-    kspan: Span,
-    diags: &mut Vec<Diagnostic>,
-) {
-    let help = suggestion(key, keys.iter().copied())
-        .unwrap_or_else(|| format!("the keys of `[{section}]` are {}", keys.join(", ")));
-    diags.push(
-        Diagnostic::error("plan-unknown-key", format!("unknown key `{section}.{key}`"))
-            .at(kspan, "unknown")
-            .help(help),
-    );
-}
-
-/// A path relative to the plan's folder (`.` rather than an empty path for that folder).
-pub(crate) fn path(join: &dyn Fn(&str) -> PathBuf, rel: &str) -> PathBuf {
-    let p = join(rel);
-    if p.as_os_str().is_empty() {
-        PathBuf::from(".")
-    } else {
-        p
-    }
-}
-
-/// The plan's folder.
-pub(crate) fn plan_dir(join: &dyn Fn(&str) -> PathBuf) -> PathBuf {
-    path(join, ".")
-}
 
 /// Reads `[release]`; every problem is pushed to `diags`.
 pub fn section(
@@ -129,7 +47,7 @@ pub fn section(
             unknown_key("release", key, KEYS, kspan, diags);
             continue;
         }
-        let Some(s) = string(v.get_ref(), "release", key, vspan, diags) else {
+        let Some(s) = string(v.get_ref(), &format!("release.{key}"), vspan, diags) else {
             continue;
         };
         match key {

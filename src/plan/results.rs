@@ -1,16 +1,13 @@
 //! The plan's results sections: `[load]`, `[security]` and `[tests]`. Each names the files a
 //! tool wrote (a path, a glob, or a list of them), relative to the plan.
 
-use crate::diag::{Diagnostic, suggestion};
+use super::read::{self, Join, SpanOf, table, unknown_key};
+use crate::diag::Diagnostic;
 use crate::facts::load::{self, Tool};
 use crate::facts::results::Named;
 use crate::facts::{junit, security};
 use crate::span::Span;
-use std::path::PathBuf;
 use toml::de::DeValue;
-
-type Join<'a> = &'a dyn Fn(&str) -> PathBuf;
-type SpanOf<'a> = &'a dyn Fn(std::ops::Range<usize>) -> Span;
 
 /// A path, a glob or a list of them.
 fn paths(
@@ -21,74 +18,21 @@ fn paths(
     span: SpanOf,
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<Named> {
-    let one = |s: &str, at: Span| Named {
-        path: join(s),
+    if matches!(v.get_ref(), DeValue::Array(items) if items.is_empty()) {
+        diags.push(
+            Diagnostic::error("plan-value", format!("`{section}.{key}` lists no file"))
+                .at(span(v.span()), "empty")
+                .help("name the results files, or remove the key"),
+        );
+        return Vec::new();
+    }
+    let (name, whole) = (format!("{section}.{key}"), "a path or a list of paths");
+    let listed = read::strings(v, &name, "paths (strings)", whole, span, diags);
+    let named = |(s, at): (String, Span)| Named {
+        path: join(&s),
         at: Some(at),
     };
-    match v.get_ref() {
-        DeValue::String(s) => vec![one(s, span(v.span()))],
-        DeValue::Array(items) if !items.is_empty() => items
-            .iter()
-            .filter_map(|i| match i.get_ref().as_str() {
-                Some(s) => Some(one(s, span(i.span()))),
-                None => {
-                    diags.push(
-                        Diagnostic::error(
-                            "plan-type",
-                            format!("`{section}.{key}` lists paths (strings)"),
-                        )
-                        .at(span(i.span()), "not a string"),
-                    );
-                    None
-                }
-            })
-            .collect(),
-        DeValue::Array(_) => {
-            diags.push(
-                Diagnostic::error("plan-value", format!("`{section}.{key}` lists no file"))
-                    .at(span(v.span()), "empty")
-                    .help("name the results files, or remove the key"),
-            );
-            Vec::new()
-        }
-        other => {
-            diags.push(
-                Diagnostic::error(
-                    "plan-type",
-                    format!(
-                        "`{section}.{key}` must be a path or a list of paths, not {}",
-                        other.type_str()
-                    ),
-                )
-                .at(span(v.span()), "here"),
-            );
-            Vec::new()
-        }
-    }
-}
-
-fn table<'a>(
-    name: &str,
-    value: &'a DeValue,
-    at: Span,
-    diags: &mut Vec<Diagnostic>,
-) -> Option<&'a toml::de::DeTable<'a>> {
-    let t = value.as_table();
-    if t.is_none() {
-        diags.push(
-            Diagnostic::error("plan-type", format!("`{name}` must be a table: `[{name}]`"))
-                .at(at, "here"),
-        );
-    }
-    t
-}
-
-fn unknown(section: &str, key: &str, keys: &[&str], at: Span) -> Diagnostic {
-    let help = suggestion(key, keys.iter().copied())
-        .unwrap_or_else(|| format!("the keys of `[{section}]` are {}", keys.join(", ")));
-    Diagnostic::error("plan-unknown-key", format!("unknown key `{section}.{key}`"))
-        .at(at, "unknown")
-        .help(help)
+    listed.into_iter().map(named).collect()
 }
 
 fn nothing_named(section: &str, example: &str, at: Span) -> Diagnostic {
@@ -121,7 +65,7 @@ pub fn load_section(
     span: SpanOf,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<load::Config> {
-    let table = table("load", value, at, diags)?;
+    let table = table(value, "load", at, diags)?;
     let before = diags.len();
     let mut config = load::Config::default();
     for (k, v) in table {
@@ -144,35 +88,20 @@ pub fn load_section(
                     config.sources.push(load::Source { tool: None, input });
                 }
             }
-            "window" => match val.as_str().and_then(crate::value::parse_duration) {
-                Some(ns) if ns > rust_decimal::Decimal::ZERO => {
-                    config.window = rust_decimal::prelude::ToPrimitive::to_f64(&ns);
-                }
+            "window" => {
+                let ns = read::duration(val, "load.window", "30s", vspan, diags);
+                config.window = ns.and_then(|ns| rust_decimal::prelude::ToPrimitive::to_f64(&ns));
+            }
+            "target_rate" => match read::number::<f64>(val) {
+                Some(n) if n > 0.0 && n.is_finite() => config.target_rate = Some(n),
                 _ => diags.push(
                     Diagnostic::error(
                         "plan-value",
-                        "`load.window` is a duration with its unit, e.g. `\"30s\"`",
+                        "`load.target_rate` is the requests per second the test asked for, a positive number",
                     )
                     .at(vspan, "here"),
                 ),
             },
-            "target_rate" => {
-                let n = match val {
-                    DeValue::Integer(i) => i.as_str().parse::<f64>().ok(),
-                    DeValue::Float(f) => f.as_str().parse::<f64>().ok(),
-                    _ => None,
-                };
-                match n {
-                    Some(n) if n > 0.0 && n.is_finite() => config.target_rate = Some(n),
-                    _ => diags.push(
-                        Diagnostic::error(
-                            "plan-value",
-                            "`load.target_rate` is the requests per second the test asked for, a positive number",
-                        )
-                        .at(vspan, "here"),
-                    ),
-                }
-            }
             "model" => match val.as_str() {
                 Some("open") => config.model = Some(load::model::Model::Open),
                 Some("closed") => config.model = Some(load::model::Model::Closed),
@@ -184,17 +113,10 @@ pub fn load_section(
                     .at(vspan, "here"),
                 ),
             },
-            "co_corrected" => match val {
-                DeValue::Boolean(b) => config.co_corrected = Some(*b),
-                _ => diags.push(
-                    Diagnostic::error(
-                        "plan-type",
-                        format!("`load.co_corrected` must be true or false, not {}", val.type_str()),
-                    )
-                    .at(vspan, "here"),
-                ),
-            },
-            other => diags.push(unknown("load", other, LOAD_KEYS, span(k.span()))),
+            "co_corrected" => {
+                config.co_corrected = read::flag(val, "load.co_corrected", vspan, diags);
+            }
+            other => unknown_key("load", other, LOAD_KEYS, span(k.span()), diags),
         }
     }
     if config.sources.is_empty() && diags.len() == before {
@@ -217,7 +139,7 @@ pub fn security_section(
     span: SpanOf,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<security::Config> {
-    let table = table("security", value, at, diags)?;
+    let table = table(value, "security", at, diags)?;
     let before = diags.len();
     let mut config = security::Config::default();
     for (k, v) in table {
@@ -229,7 +151,7 @@ pub fn security_section(
             "npm_audit" => &mut config.npm_audit,
             "trivy" => &mut config.trivy,
             other => {
-                diags.push(unknown("security", other, SECURITY_KEYS, span(k.span())));
+                unknown_key("security", other, SECURITY_KEYS, span(k.span()), diags);
                 continue;
             }
         };
@@ -253,7 +175,7 @@ pub fn tests_section(
     span: SpanOf,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<junit::Config> {
-    let table = table("tests", value, at, diags)?;
+    let table = table(value, "tests", at, diags)?;
     let before = diags.len();
     let mut config = junit::Config::default();
     for (k, v) in table {

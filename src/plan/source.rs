@@ -1,6 +1,7 @@
 //! The plan's `[source]` section: which Rust sources to scan for regulated data.
 
-use crate::diag::{Diagnostic, suggestion};
+use super::read::{self, table, unknown_key, whole};
+use crate::diag::Diagnostic;
 use crate::facts::source::Config;
 use crate::span::Span;
 use std::path::PathBuf;
@@ -16,50 +17,15 @@ pub fn section(
     span: &dyn Fn(std::ops::Range<usize>) -> Span,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Config> {
-    let Some(table) = value.as_table() else {
-        diags.push(
-            Diagnostic::error("plan-type", "`source` must be a table: `[source]`").at(at, "here"),
-        );
-        return None;
-    };
+    let table = table(value, "source", at, diags)?;
     let before = diags.len();
     let mut config = Config::default();
     for (k, v) in table {
         let key = k.get_ref().as_ref();
         let vspan = span(v.span());
-        let strings = |diags: &mut Vec<Diagnostic>| -> Vec<(String, Span)> {
-            match v.get_ref() {
-                DeValue::String(s) => vec![(s.to_string(), vspan)],
-                DeValue::Array(items) => items
-                    .iter()
-                    .filter_map(|i| match i.get_ref().as_str() {
-                        Some(s) => Some((s.to_string(), span(i.span()))),
-                        None => {
-                            diags.push(
-                                Diagnostic::error(
-                                    "plan-type",
-                                    format!("`source.{key}` lists strings"),
-                                )
-                                .at(span(i.span()), "not a string"),
-                            );
-                            None
-                        }
-                    })
-                    .collect(),
-                other => {
-                    diags.push(
-                        Diagnostic::error(
-                            "plan-type",
-                            format!(
-                                "`source.{key}` must be a list of strings, not {}",
-                                other.type_str()
-                            ),
-                        )
-                        .at(vspan, "here"),
-                    );
-                    Vec::new()
-                }
-            }
+        let strings = |diags: &mut Vec<Diagnostic>| {
+            let whole = "a list of strings";
+            read::strings(v, &format!("source.{key}"), "strings", whole, span, diags)
         };
         match key {
             "paths" => {
@@ -96,37 +62,18 @@ pub fn section(
                     }
                 }
             }
-            "max_file_mib" => match v.get_ref() {
-                DeValue::Integer(i) => match i.as_str().parse::<u64>() {
-                    Ok(n) if n > 0 => config.max_file_mib = Some(n),
-                    _ => diags.push(
-                        Diagnostic::error(
-                            "plan-value",
-                            "`source.max_file_mib` is a whole number of MiB, at least 1",
-                        )
-                        .at(vspan, "here"),
-                    ),
-                },
-                other => diags.push(
-                    Diagnostic::error(
-                        "plan-type",
-                        format!(
-                            "`source.max_file_mib` must be a number of MiB, not {}",
-                            other.type_str()
-                        ),
-                    )
-                    .at(vspan, "here"),
-                ),
-            },
-            other => {
-                let help = suggestion(other, KEYS.iter().copied())
-                    .unwrap_or_else(|| format!("the keys of `[source]` are {}", KEYS.join(", ")));
-                diags.push(
-                    Diagnostic::error("plan-unknown-key", format!("unknown key `source.{other}`"))
-                        .at(span(k.span()), "unknown")
-                        .help(help),
+            "max_file_mib" => {
+                config.max_file_mib = whole(
+                    v.get_ref(),
+                    "source.max_file_mib",
+                    "a number of MiB",
+                    "a whole number of MiB, at least 1",
+                    |n| *n > 0,
+                    vspan,
+                    diags,
                 );
             }
+            other => unknown_key("source", other, KEYS, span(k.span()), diags),
         }
     }
     if config.paths.is_empty() && diags.len() == before {

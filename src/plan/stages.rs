@@ -2,6 +2,7 @@
 //! lists only warn, so a team can roll a new rule out and see what it would block first
 //! (`gate check --stage NAME`).
 
+use super::read;
 use crate::diag::{Diagnostic, suggestion};
 use crate::span::Span;
 use toml::de::DeValue;
@@ -44,14 +45,8 @@ pub fn section(
             diags.push(Diagnostic::error("plan-value", m).at(name_at, "here"));
             continue;
         }
-        let Some(body) = body.get_ref().as_table() else {
-            diags.push(
-                Diagnostic::error(
-                    "plan-type",
-                    format!("`stage.{name}` must be a table: `[stage.{name}]`"),
-                )
-                .at(name_at, "here"),
-            );
+        let Some(body) = read::table(body.get_ref(), &format!("stage.{name}"), name_at, diags)
+        else {
             continue;
         };
         let mut stage = Stage {
@@ -61,43 +56,20 @@ pub fn section(
         };
         for (k, v) in body {
             match k.get_ref().as_ref() {
-                "audit" => match v.get_ref() {
-                    DeValue::Array(items) => {
-                        for i in items {
-                            match i.get_ref().as_str() {
-                                Some(rule) => stage.audit.push((rule.to_string(), span(i.span()))),
-                                None => diags.push(
-                                    Diagnostic::error(
-                                        "plan-type",
-                                        format!("`stage.{name}.audit` lists rule names (strings)"),
-                                    )
-                                    .at(span(i.span()), "not a string"),
-                                ),
-                            }
-                        }
-                    }
-                    other => diags.push(
-                        Diagnostic::error(
-                            "plan-type",
-                            format!(
-                                "`stage.{name}.audit` must be a list of rule names, not {}",
-                                other.type_str()
-                            ),
-                        )
-                        .at(span(v.span()), "here"),
-                    ),
-                },
+                "audit" => {
+                    let shown = format!("stage.{name}.audit");
+                    let (items, whole) = ("rule names (strings)", "a list of rule names");
+                    stage.audit = read::list(v, &shown, items, whole, span, diags);
+                }
                 other => {
                     let help = suggestion(other, KEYS.iter().copied())
                         .unwrap_or_else(|| "a stage's key is `audit`".to_string());
-                    diags.push(
-                        Diagnostic::error(
-                            "plan-unknown-key",
-                            format!("unknown key `stage.{name}.{other}`"),
-                        )
-                        .at(span(k.span()), "unknown")
-                        .help(help),
-                    );
+                    diags.push(read::unknown(
+                        &format!("stage.{name}"),
+                        other,
+                        span(k.span()),
+                        help,
+                    ));
                 }
             }
         }

@@ -2,7 +2,8 @@
 //! can have that is knowable before anything runs — a missing name, a command that does not
 //! exist, a folder that does not exist, an unknown producer — is found here.
 
-use crate::diag::{Diagnostic, suggestion};
+use super::read;
+use crate::diag::Diagnostic;
 use crate::span::Span;
 use std::path::{Path, PathBuf};
 use toml::de::DeValue;
@@ -88,10 +89,7 @@ pub fn section(
         );
         return Vec::new();
     };
-    let plan_dir = match join(".") {
-        d if d.as_os_str().is_empty() => PathBuf::from("."),
-        d => d,
-    };
+    let plan_dir = read::plan_dir(join);
     let mut steps: Vec<Step> = Vec::new();
     for item in items {
         let item_at = span(item.span());
@@ -139,24 +137,15 @@ fn one(
         let key = k.get_ref().as_ref();
         let vspan = span(v.span());
         let val = v.get_ref();
-        let wrong = |want: &str, diags: &mut Vec<Diagnostic>| {
-            diags.push(
-                Diagnostic::error(
-                    "plan-type",
-                    format!("`step.{key}` must be {want}, not {}", val.type_str()),
-                )
-                .at(vspan, "here"),
-            );
-        };
+        let shown = format!("step.{key}");
         match key {
             "name" | "run" | "produce" | "cwd" => {
-                let Some(s) = val.as_str() else {
-                    wrong("a string", diags);
+                let Some(s) = read::text(val, &shown, vspan, diags) else {
                     continue;
                 };
                 if s.trim().is_empty() {
                     diags.push(
-                        Diagnostic::error("plan-value", format!("`step.{key}` is empty"))
+                        Diagnostic::error("plan-value", format!("`{shown}` is empty"))
                             .at(vspan, "empty"),
                     );
                     continue;
@@ -165,75 +154,44 @@ fn one(
                     "name" => name = Some(s.to_string()),
                     "run" => run = Some((s.to_string(), vspan)),
                     "produce" => produce = Some((s.to_string(), vspan)),
-                    _ => {
-                        let d = join(s);
-                        let d = if d.as_os_str().is_empty() {
-                            PathBuf::from(".")
-                        } else {
-                            d
-                        };
-                        cwd = Some((d, vspan));
-                    }
+                    _ => cwd = Some((read::path(join, s), vspan)),
                 }
             }
             "env" => match val.as_table() {
                 Some(t) => {
                     for (ek, ev) in t {
-                        match ev.get_ref().as_str() {
-                            Some(s) => env.push((ek.get_ref().to_string(), s.to_string())),
-                            None => diags.push(
-                                Diagnostic::error(
-                                    "plan-type",
-                                    format!(
-                                        "`step.env.{}` must be a string, not {}",
-                                        ek.get_ref(),
-                                        ev.get_ref().type_str()
-                                    ),
-                                )
-                                .at(span(ev.span()), "here"),
-                            ),
+                        let at = span(ev.span());
+                        let ename = format!("step.env.{}", ek.get_ref());
+                        if let Some(s) = read::text(ev.get_ref(), &ename, at, diags) {
+                            env.push((ek.get_ref().to_string(), s.to_string()));
                         }
                     }
                 }
-                None => wrong("a table of strings", diags),
+                None => diags.push(read::type_error(&shown, "a table of strings", val, vspan)),
             },
-            "timeout" => match val.as_str().and_then(crate::value::parse_duration) {
-                Some(ns) if ns > rust_decimal::Decimal::ZERO => {
-                    timeout = rust_decimal::prelude::ToPrimitive::to_u64(&ns.trunc());
-                }
-                _ => diags.push(
-                    Diagnostic::error(
-                        "plan-value",
-                        "`step.timeout` is a duration with its unit, e.g. `\"5m\"`",
-                    )
-                    .at(vspan, "here"),
-                ),
-            },
-            "retries" => match val {
-                DeValue::Integer(i) => match i.as_str().parse::<u32>() {
-                    Ok(n) if n <= 10 => retries = n,
-                    _ => diags.push(
-                        Diagnostic::error(
-                            "plan-value",
-                            "`step.retries` is a whole number from 0 to 10",
-                        )
-                        .at(vspan, "here"),
-                    ),
-                },
-                _ => wrong("a whole number", diags),
-            },
-            "stop_on_failure" => match val {
-                DeValue::Boolean(b) => stop_on_failure = *b,
-                _ => wrong("true or false", diags),
-            },
-            other => {
-                let help = suggestion(other, KEYS.iter().copied())
-                    .unwrap_or_else(|| format!("the keys of a `[[step]]` are {}", KEYS.join(", ")));
-                diags.push(
-                    Diagnostic::error("plan-unknown-key", format!("unknown key `step.{other}`"))
-                        .at(span(k.span()), "unknown")
-                        .help(help),
+            "timeout" => {
+                let ns = read::duration(val, "step.timeout", "5m", vspan, diags);
+                timeout = ns.and_then(|ns| rust_decimal::prelude::ToPrimitive::to_u64(&ns.trunc()));
+            }
+            "retries" => {
+                let range = "a whole number from 0 to 10";
+                let n = read::whole(
+                    val,
+                    &shown,
+                    "a whole number",
+                    range,
+                    |n| *n <= 10,
+                    vspan,
+                    diags,
                 );
+                retries = n.unwrap_or(retries);
+            }
+            "stop_on_failure" => {
+                stop_on_failure = read::flag(val, &shown, vspan, diags).unwrap_or(stop_on_failure);
+            }
+            other => {
+                let help = read::suggest(other, KEYS, "keys of a `[[step]]`");
+                diags.push(read::unknown("step", other, span(k.span()), help));
             }
         }
     }
@@ -270,8 +228,7 @@ fn one(
         }
         (None, Some((p, pspan))) => {
             if !PRODUCERS.contains(&p.as_str()) {
-                let help = suggestion(&p, PRODUCERS.iter().copied())
-                    .unwrap_or_else(|| format!("the producers are {}", PRODUCERS.join(", ")));
+                let help = read::suggest(&p, PRODUCERS, "producers");
                 diags.push(
                     Diagnostic::error(
                         "plan-value",
