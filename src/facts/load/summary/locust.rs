@@ -9,6 +9,7 @@
 use super::{Fields, no_requests, ptr};
 use crate::diag::Diagnostic;
 use crate::facts::load::model::{Endpoint, Latency, LoadResult, Model, Requests, Window};
+use crate::facts::load::record::MAX_WINDOWS;
 use crate::facts::results::{self, Input, Problem};
 use crate::span::SourceMap;
 use serde_json::Value as J;
@@ -286,7 +287,15 @@ pub(super) fn read_stats_csv(
                             r.started_ms = Some(first.0 * 1000);
                             r.duration = Some((last.0 - first.0) as f64 * 1e9);
                         }
-                        r.windows = windows(&per_second_from_totals(&seconds));
+                        match windows(&per_second_from_totals(&seconds)) {
+                            Ok(w) => r.windows = w,
+                            Err(why) => diags.push(results::located(
+                                "load-field",
+                                WHAT,
+                                &h,
+                                Problem::whole(format!("the `Timestamp` column: {why}")),
+                            )),
+                        }
                     }
                     Err(ps) => diags.extend(
                         ps.into_iter()
@@ -393,23 +402,39 @@ fn per_second_from_totals(rows: &[(i64, u64, u64)]) -> Vec<(i64, u64, u64)> {
 }
 
 /// Per-second counts → fixed windows of [`WINDOW_SECS`], from the first second; the last window
-/// is as long as the seconds it holds.
-fn windows(seconds: &[(i64, u64, u64)]) -> Vec<Window> {
-    let Some(first) = seconds.iter().map(|s| s.0).min() else {
-        return Vec::new();
+/// is as long as the seconds it holds. Seconds that span more windows than the raw streams keep
+/// ([`MAX_WINDOWS`]) are refused, with the span in seconds: such a file is not a test's history.
+fn windows(seconds: &[(i64, u64, u64)]) -> Result<Vec<Window>, String> {
+    let (Some(first), Some(last)) = (
+        seconds.iter().map(|s| s.0).min(),
+        seconds.iter().map(|s| s.0).max(),
+    ) else {
+        return Ok(Vec::new());
     };
-    let last = seconds.iter().map(|s| s.0).max().unwrap_or(first);
-    let mut out: Vec<Window> = Vec::new();
-    let mut start = first;
-    while start <= last {
-        let end = (start + WINDOW_SECS).min(last + 1);
-        let (mut total, mut failed) = (0, 0);
-        for s in seconds.iter().filter(|s| s.0 >= start && s.0 < end) {
-            total += s.1;
-            failed += s.2;
+    let span = i128::from(last) - i128::from(first);
+    let count = usize::try_from(span / i128::from(WINDOW_SECS) + 1)
+        .ok()
+        .filter(|n| *n <= MAX_WINDOWS)
+        .ok_or_else(|| {
+            format!(
+                "the seconds run from {first} to {last}, over {span} s: more than {MAX_WINDOWS} windows of {WINDOW_SECS} s"
+            )
+        })?;
+    let mut counts = vec![(0u64, 0u64); count];
+    for &(sec, n, nf) in seconds {
+        let i = usize::try_from((sec - first) / WINDOW_SECS).unwrap_or(0);
+        if let Some(c) = counts.get_mut(i) {
+            c.0 = c.0.saturating_add(n);
+            c.1 = c.1.saturating_add(nf);
         }
+    }
+    let mut out = Vec::with_capacity(count);
+    for (i, (total, failed)) in counts.into_iter().enumerate() {
+        // `first` and `last` bound every start and end: none overflows.
+        let start = first + i as i64 * WINDOW_SECS;
+        let end = (start + WINDOW_SECS).min(last + 1);
         out.push(Window {
-            start_ms: start * 1000,
+            start_ms: start.saturating_mul(1000),
             length: (end - start) as f64 * 1e9,
             requests: Requests {
                 total,
@@ -418,9 +443,8 @@ fn windows(seconds: &[(i64, u64, u64)]) -> Vec<Window> {
             },
             latency: Latency::default(),
         });
-        start += WINDOW_SECS;
     }
-    out
+    Ok(out)
 }
 
 /// `locust --json`: one entry per (method, name), each with its response-time histogram
@@ -435,6 +459,8 @@ pub(super) fn read_json(doc: &J, f: &mut Fields) -> Option<LoadResult> {
     };
     let mut all: BTreeMap<u64, u64> = BTreeMap::new();
     let mut seconds: BTreeMap<i64, (u64, u64)> = BTreeMap::new();
+    // The latest second and where it is: a history too long for windows is located there.
+    let mut far: Option<(i64, String)> = None;
     let (mut total, mut failed, mut sum_ms) = (0u64, 0u64, 0.0f64);
     let (mut first, mut last) = (f64::INFINITY, f64::NEG_INFINITY);
     let (mut min, mut max) = (f64::INFINITY, f64::NEG_INFINITY);
@@ -473,11 +499,21 @@ pub(super) fn read_json(doc: &J, f: &mut Fields) -> Option<LoadResult> {
         for (key, is_fail) in [("num_reqs_per_sec", false), ("num_fail_per_sec", true)] {
             let hat = ptr(&at, key);
             for (sec, count) in buckets(e.get(key), &hat, f) {
-                let slot = seconds.entry(sec as i64).or_insert((0, 0));
+                let Ok(sec) = i64::try_from(sec) else {
+                    f.problem(
+                        &ptr(&hat, &sec.to_string()),
+                        format!("`{sec}` is not a time in seconds"),
+                    );
+                    continue;
+                };
+                if far.as_ref().is_none_or(|(s, _)| sec > *s) {
+                    far = Some((sec, ptr(&hat, &sec.to_string())));
+                }
+                let slot = seconds.entry(sec).or_insert((0, 0));
                 if is_fail {
-                    slot.1 += count;
+                    slot.1 = slot.1.saturating_add(count);
                 } else {
-                    slot.0 += count;
+                    slot.0 = slot.0.saturating_add(count);
                 }
             }
         }
@@ -537,7 +573,13 @@ pub(super) fn read_json(doc: &J, f: &mut Fields) -> Option<LoadResult> {
     }
     let per_second: Vec<(i64, u64, u64)> =
         seconds.into_iter().map(|(s, (n, nf))| (s, n, nf)).collect();
-    r.windows = windows(&per_second);
+    match windows(&per_second) {
+        Ok(w) => r.windows = w,
+        Err(why) => {
+            let at = far.map(|(_, at)| at).unwrap_or_default();
+            f.problem(&at, why);
+        }
+    }
     Some(r)
 }
 

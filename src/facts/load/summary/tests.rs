@@ -317,6 +317,17 @@ fn broken_inputs_are_located_errors() {
     assert_eq!(at, [("load-field", 2, 1)], "{text}");
     assert!(text.contains("the test did not run"), "{text}");
 
+    // Seconds 25 years apart would be ~26 million windows: refused, located at the latest second.
+    let (at, text) = errors("broken/locust-span.json", Some(Tool::Locust));
+    assert_eq!(at.len(), 1, "{text}");
+    assert_eq!(at[0].0, "load-field", "{text}");
+    assert!(
+        text.contains("the seconds run from 1000000000 to 1796590323")
+            && text.contains("more than 20000 windows of 30 s"),
+        "{text}"
+    );
+    assert!(text.contains("/0/num_reqs_per_sec/1796590323"), "{text}");
+
     let (at, text) = errors("broken/unknown.json", None);
     assert_eq!(at[0].0, "load-format", "{text}");
     assert!(text.contains("Locust"), "{text}");
