@@ -6,6 +6,7 @@ use super::progress;
 use gate::diag::Diagnostic;
 use gate::facts::{self, Facts, Namespace, Origin, clock};
 use gate::plan;
+use gate::plan::producer::Producer;
 use gate::span::SourceMap;
 use std::path::{Path, PathBuf};
 
@@ -42,17 +43,17 @@ pub fn record(
     }
 }
 
-/// Runs the producer of namespace `name` as the plan and the command line configure it; `None`
-/// when neither asks for it.
+/// Runs `producer` as the plan and the command line configure it; `None` when neither asks for
+/// it.
 pub fn produce(
-    name: &str,
+    producer: Producer,
     plan: Option<&plan::Plan>,
     args: &Sources,
     results: &super::results::Configs,
     sources: &mut SourceMap,
 ) -> Option<Produced> {
-    match name {
-        "licenses" => match args
+    match producer {
+        Producer::Licenses => match args
             .licenses
             .overrides()
             .apply(plan.and_then(|p| p.licenses.as_ref()))
@@ -61,7 +62,7 @@ pub fn produce(
             Ok(Some(config)) => Some(facts::licenses::produce(&config, sources)),
             Ok(None) => None,
         },
-        "source" => {
+        Producer::Source => {
             let mut config = match &args.source_paths[..] {
                 [] => plan.and_then(|p| p.source.clone())?,
                 paths => {
@@ -73,41 +74,40 @@ pub fn produce(
             config.progress = progress::bar("scanning Rust source");
             Some(facts::source::produce(&config, sources))
         }
-        "load" => results.load.clone().map(|mut c| {
+        Producer::Load => results.load.clone().map(|mut c| {
             c.progress = progress::bytes("reading load results");
             facts::load::produce(&c, sources)
         }),
-        "security" => results
+        Producer::Security => results
             .security
             .as_ref()
             .map(|c| facts::security::produce(c, sources)),
-        "tests" => results
+        Producer::Tests => results
             .tests
             .as_ref()
             .map(|c| facts::junit::produce(c, sources)),
-        "config" => plan
+        Producer::Config => plan
             .and_then(|p| p.config.clone())
             .map(|c| facts::config::produce(&c, sources)),
-        "data" => plan.and_then(|p| p.data.clone()).map(|mut c| {
+        Producer::Data => plan.and_then(|p| p.data.clone()).map(|mut c| {
             c.progress = progress::bytes("scanning data extracts");
             facts::data::produce(&c, sources)
         }),
-        "monitoring" => plan
+        Producer::Monitoring => plan
             .and_then(|p| p.monitoring.clone())
             .map(|c| facts::monitoring::produce(&c, sources)),
-        "release" => plan
+        Producer::Release => plan
             .and_then(|p| p.release.clone())
             .map(|c| facts::release::produce(&c, sources)),
-        "approvals" => plan
+        Producer::Approvals => plan
             .and_then(|p| p.approvals.clone())
             .map(|c| facts::approvals::produce(&c, sources)),
-        "build" => plan
+        Producer::Build => plan
             .and_then(|p| p.build.clone())
             .map(|c| facts::build::produce(&c, sources)),
-        "artifact" => plan
+        Producer::Artifact => plan
             .and_then(|p| p.artifact.clone())
             .map(|c| facts::artifact::produce(&c, sources)),
-        _ => None,
     }
 }
 
@@ -115,7 +115,7 @@ pub fn produce(
 /// ran (not run again), and what they and the steps made.
 pub struct Ran {
     pub plan: plan::Plan,
-    pub producers: std::collections::BTreeSet<String>,
+    pub producers: std::collections::BTreeSet<Producer>,
     pub facts: Facts,
     pub attempted: std::collections::BTreeSet<String>,
     pub errors: Vec<Diagnostic>,
@@ -224,12 +224,12 @@ pub fn collect_after(
         // namespace stands in for its producer; one `gate run` already ran is not run again.
         let mounted = |n: &str| mounts.iter().any(|(m, _)| m == n);
         let results = super::results::configs(&args.results, plan.as_ref(), &mut errors);
-        for name in gate::plan::steps::PRODUCERS {
-            if mounted(name) || ran.contains(*name) {
+        for p in Producer::ALL {
+            if mounted(p.name()) || ran.contains(&p) {
                 continue;
             }
-            if let Some(result) = produce(name, plan.as_ref(), args, &results, sources) {
-                record(name, result, &mut attempted, &mut facts, &mut errors);
+            if let Some(result) = produce(p, plan.as_ref(), args, &results, sources) {
+                record(p.name(), result, &mut attempted, &mut facts, &mut errors);
             }
         }
     }

@@ -8,6 +8,7 @@ use super::{Decided, FsReader, Output, decide_after, progress, report_decision};
 use gate::diag::Diagnostic;
 use gate::eval::{Outcome, Verdict};
 use gate::facts::{Facts, Namespace, Origin, json};
+use gate::plan::producer::Producer;
 use gate::plan::run::{self as runner, Status};
 use gate::plan::steps::{Action, Step};
 use gate::policy::check::{Available, check};
@@ -106,11 +107,12 @@ pub fn run(a: RunArgs) -> u8 {
                 let log = log_dir.join(format!("{:02}-{}.log", i + 1, slug(&step.name)));
                 runner::command(step, &log, &INTERRUPTED)
             }
-            Action::Producer(name) => {
+            Action::Producer(producer) => {
+                let name = producer.name();
                 let at = jiff::Timestamp::now();
                 let t0 = Instant::now();
                 let produced =
-                    collect::produce(name, Some(&plan), &a.sources, &results, &mut sources);
+                    collect::produce(*producer, Some(&plan), &a.sources, &results, &mut sources);
                 let (status, message) = match &produced {
                     Some(Ok(_)) => (Status::Passed, None),
                     Some(Err(d)) => (
@@ -125,7 +127,7 @@ pub fn run(a: RunArgs) -> u8 {
                 if let Some(p) = produced {
                     collect::record(name, p, &mut ran.attempted, &mut ran.facts, &mut ran.errors);
                 }
-                ran.producers.insert(name.clone());
+                ran.producers.insert(*producer);
                 let interrupted = INTERRUPTED.load(Ordering::SeqCst);
                 runner::Outcome {
                     status: if interrupted {
@@ -199,10 +201,10 @@ pub fn run(a: RunArgs) -> u8 {
 /// plan does not have.
 fn preflight(a: &RunArgs, plan: &gate::plan::Plan) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    let flags = |name: &str| match name {
-        "load" => !a.sources.results.load.is_empty(),
-        "tests" => !a.sources.results.junit.is_empty(),
-        "security" => {
+    let flags = |p: Producer| match p {
+        Producer::Load => !a.sources.results.load.is_empty(),
+        Producer::Tests => !a.sources.results.junit.is_empty(),
+        Producer::Security => {
             let r = &a.sources.results;
             !(r.sarif.is_empty()
                 && r.zap.is_empty()
@@ -210,11 +212,17 @@ fn preflight(a: &RunArgs, plan: &gate::plan::Plan) -> Vec<Diagnostic> {
                 && r.npm_audit.is_empty()
                 && r.trivy.is_empty())
         }
-        "source" => !a.sources.source_paths.is_empty(),
-        "licenses" => {
+        Producer::Source => !a.sources.source_paths.is_empty(),
+        Producer::Licenses => {
             a.sources.licenses.manifest_path.is_some() || a.sources.licenses.sbom.is_some()
         }
-        _ => false,
+        Producer::Config
+        | Producer::Data
+        | Producer::Monitoring
+        | Producer::Release
+        | Producer::Approvals
+        | Producer::Build
+        | Producer::Artifact => false,
     };
     // A producer whose inputs no command could have written yet reads them as they are now:
     // a missing one is refused before anything runs. (After a command step, a missing input is
@@ -224,26 +232,27 @@ fn preflight(a: &RunArgs, plan: &gate::plan::Plan) -> Vec<Diagnostic> {
     for step in &plan.steps {
         match &step.action {
             Action::Command { .. } => command_before = true,
-            Action::Producer(name) if !command_before && !flags(name) => {
-                checked.insert(name.clone());
-                missing_inputs(plan, name, &mut out);
+            Action::Producer(p) if !command_before && !flags(*p) => {
+                checked.insert(*p);
+                missing_inputs(plan, *p, &mut out);
             }
             Action::Producer(_) => {}
         }
     }
     if !command_before {
         // No command at all: every producer reads its inputs as they are now.
-        for name in gate::plan::steps::PRODUCERS {
-            if !checked.contains(*name) && plan.configures(name) && !flags(name) {
-                missing_inputs(plan, name, &mut out);
+        for p in Producer::ALL {
+            if !checked.contains(&p) && plan.configures(p) && !flags(p) {
+                missing_inputs(plan, p, &mut out);
             }
         }
     }
     for step in &plan.steps {
-        if let Action::Producer(name) = &step.action
-            && !plan.configures(name)
-            && !flags(name)
+        if let Action::Producer(p) = step.action
+            && !plan.configures(p)
+            && !flags(p)
         {
+            let name = p.name();
             out.push(
                 Diagnostic::error(
                     "plan-value",
@@ -260,9 +269,10 @@ fn preflight(a: &RunArgs, plan: &gate::plan::Plan) -> Vec<Diagnostic> {
     out
 }
 
-/// Each input of producer `name` that does not exist, as an error at the plan entry naming it.
-fn missing_inputs(plan: &gate::plan::Plan, name: &str, out: &mut Vec<Diagnostic>) {
-    for (path, at) in plan.inputs(name) {
+/// Each input of producer `p` that does not exist, as an error at the plan entry naming it.
+fn missing_inputs(plan: &gate::plan::Plan, p: Producer, out: &mut Vec<Diagnostic>) {
+    let name = p.name();
+    for (path, at) in plan.inputs(p) {
         if !path.exists() {
             let mut d = Diagnostic::error(
                 "plan-missing-input",

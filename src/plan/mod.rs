@@ -9,6 +9,7 @@ pub mod config;
 pub mod data;
 pub mod licenses;
 pub mod monitoring;
+pub mod producer;
 mod read;
 pub mod release;
 pub mod results;
@@ -19,8 +20,9 @@ pub mod steps;
 
 use crate::diag::Diagnostic;
 use crate::span::{FileId, SourceFile, SourceMap, Span};
+use producer::Producer;
 use std::path::{Path, PathBuf};
-use toml::de::DeTable;
+use toml::de::{DeTable, DeValue};
 
 /// A validated plan. Paths are resolved relative to the plan file.
 #[derive(Clone, Debug)]
@@ -62,18 +64,18 @@ pub struct Plan {
 
 const KEYS: &[&str] = &["policy", "timezone", "facts"];
 
-/// The plan's sections besides the producers' (`steps::PRODUCERS`).
+/// The plan's sections besides the producers' ([`Producer`]).
 const SECTIONS: &[&str] = &["step", "stage"];
 
 impl Plan {
-    /// The files the plan names as the producer `name`'s inputs (globs left out: they are
-    /// checked when expanded), each with where the plan names it.
-    pub fn inputs(&self, name: &str) -> Vec<(PathBuf, Option<Span>)> {
+    /// The files the plan names as producer `p`'s inputs (globs left out: they are checked
+    /// when expanded), each with where the plan names it.
+    pub fn inputs(&self, p: Producer) -> Vec<(PathBuf, Option<Span>)> {
         let named = |list: &[crate::facts::results::Named]| -> Vec<(PathBuf, Option<Span>)> {
             list.iter().map(|n| (n.path.clone(), n.at)).collect()
         };
-        let mut out: Vec<(PathBuf, Option<Span>)> = match name {
-            "config" => self
+        let mut out: Vec<(PathBuf, Option<Span>)> = match p {
+            Producer::Config => self
                 .config
                 .iter()
                 .flat_map(|c| {
@@ -83,18 +85,18 @@ impl Plan {
                     ]
                 })
                 .collect(),
-            "data" => self.data.iter().flat_map(|c| named(&c.paths)).collect(),
-            "tests" => self
+            Producer::Data => self.data.iter().flat_map(|c| named(&c.paths)).collect(),
+            Producer::Tests => self
                 .tests
                 .iter()
                 .flat_map(|c| c.suites.iter().map(|(_, n)| (n.path.clone(), n.at)))
                 .collect(),
-            "load" => self
+            Producer::Load => self
                 .load
                 .iter()
                 .flat_map(|c| c.sources.iter().map(|s| (s.input.path.clone(), s.input.at)))
                 .collect(),
-            "security" => self
+            Producer::Security => self
                 .security
                 .iter()
                 .flat_map(|c| {
@@ -103,45 +105,78 @@ impl Plan {
                         .flat_map(|l| named(l))
                 })
                 .collect(),
-            "approvals" => self
+            Producer::Approvals => self
                 .approvals
                 .iter()
                 .filter_map(|c| c.file.as_ref().map(|(p, s)| (p.clone(), Some(*s))))
                 .collect(),
-            "release" => self
+            Producer::Release => self
                 .release
                 .iter()
                 .flat_map(|c| [c.changelog.clone(), c.manifest.clone()])
                 .flatten()
                 .map(|(p, s)| (p, Some(s)))
                 .collect(),
-            "artifact" => self
+            Producer::Artifact => self
                 .artifact
                 .iter()
                 .filter_map(|c| c.path.as_ref().map(|(p, s)| (p.clone(), Some(*s))))
                 .collect(),
-            _ => Vec::new(),
+            Producer::Licenses | Producer::Source | Producer::Monitoring | Producer::Build => {
+                Vec::new()
+            }
         };
         out.retain(|(p, _)| !p.to_string_lossy().contains(['*', '?', '[']));
         out
     }
 
-    /// Does the plan configure the producer of namespace `name`?
-    pub fn configures(&self, name: &str) -> bool {
-        match name {
-            "licenses" => self.licenses.is_some(),
-            "source" => self.source.is_some(),
-            "load" => self.load.is_some(),
-            "security" => self.security.is_some(),
-            "tests" => self.tests.is_some(),
-            "config" => self.config.is_some(),
-            "data" => self.data.is_some(),
-            "monitoring" => self.monitoring.is_some(),
-            "release" => self.release.is_some(),
-            "approvals" => self.approvals.is_some(),
-            "build" => self.build.is_some(),
-            "artifact" => self.artifact.is_some(),
-            _ => false,
+    /// Does the plan configure producer `p`?
+    pub fn configures(&self, p: Producer) -> bool {
+        match p {
+            Producer::Licenses => self.licenses.is_some(),
+            Producer::Source => self.source.is_some(),
+            Producer::Load => self.load.is_some(),
+            Producer::Security => self.security.is_some(),
+            Producer::Tests => self.tests.is_some(),
+            Producer::Config => self.config.is_some(),
+            Producer::Data => self.data.is_some(),
+            Producer::Monitoring => self.monitoring.is_some(),
+            Producer::Release => self.release.is_some(),
+            Producer::Approvals => self.approvals.is_some(),
+            Producer::Build => self.build.is_some(),
+            Producer::Artifact => self.artifact.is_some(),
+        }
+    }
+
+    /// Reads producer `p`'s section, `[NAME]` at `at`, into the plan.
+    fn read_section(
+        &mut self,
+        p: Producer,
+        value: &DeValue,
+        at: Span,
+        join: read::Join,
+        span: read::SpanOf,
+        diags: &mut Vec<Diagnostic>,
+    ) {
+        match p {
+            Producer::Licenses => self.licenses = licenses::section(value, at, join, span, diags),
+            Producer::Source => self.source = source::section(value, at, join, span, diags),
+            Producer::Load => self.load = results::load_section(value, at, join, span, diags),
+            Producer::Security => {
+                self.security = results::security_section(value, at, join, span, diags);
+            }
+            Producer::Tests => self.tests = results::tests_section(value, at, join, span, diags),
+            Producer::Config => self.config = config::section(value, at, join, span, diags),
+            Producer::Data => self.data = data::section(value, at, join, span, diags),
+            Producer::Monitoring => {
+                self.monitoring = monitoring::section(value, at, join, span, diags);
+            }
+            Producer::Release => self.release = release::section(value, at, join, span, diags),
+            Producer::Approvals => {
+                self.approvals = approvals::section(value, at, join, span, diags);
+            }
+            Producer::Build => self.build = build::section(value, at, join, span, diags),
+            Producer::Artifact => self.artifact = artifact::section(value, at, join, span, diags),
         }
     }
 }
@@ -231,63 +266,26 @@ pub fn load(path: &Path, sources: &mut SourceMap) -> Result<Plan, Vec<Diagnostic
                     .at(vspan, "here"),
                 ),
             },
-            "licenses" => {
-                plan.licenses = licenses::section(value.get_ref(), kspan, &join, &span, &mut diags);
-            }
-            "source" => {
-                plan.source = source::section(value.get_ref(), kspan, &join, &span, &mut diags);
-            }
-            "load" => {
-                plan.load = results::load_section(value.get_ref(), kspan, &join, &span, &mut diags);
-            }
-            "security" => {
-                plan.security =
-                    results::security_section(value.get_ref(), kspan, &join, &span, &mut diags);
-            }
-            "tests" => {
-                plan.tests =
-                    results::tests_section(value.get_ref(), kspan, &join, &span, &mut diags);
-            }
-            "config" => {
-                plan.config = config::section(value.get_ref(), kspan, &join, &span, &mut diags);
-            }
-            "data" => {
-                plan.data = data::section(value.get_ref(), kspan, &join, &span, &mut diags);
-            }
-            "release" => {
-                plan.release = release::section(value.get_ref(), kspan, &join, &span, &mut diags);
-            }
-            "approvals" => {
-                plan.approvals =
-                    approvals::section(value.get_ref(), kspan, &join, &span, &mut diags);
-            }
-            "build" => {
-                plan.build = build::section(value.get_ref(), kspan, &join, &span, &mut diags);
-            }
-            "artifact" => {
-                plan.artifact = artifact::section(value.get_ref(), kspan, &join, &span, &mut diags);
-            }
-            "monitoring" => {
-                plan.monitoring =
-                    monitoring::section(value.get_ref(), kspan, &join, &span, &mut diags);
-            }
             "step" => {
                 plan.steps = steps::section(value.get_ref(), kspan, &join, &span, &mut diags);
             }
             "stage" => {
                 plan.stages = stages::section(value.get_ref(), kspan, &span, &mut diags);
             }
-            _ => {
-                let mut all: Vec<&str> = KEYS.to_vec();
-                all.extend(steps::PRODUCERS);
-                all.extend(SECTIONS);
-                let help = read::suggest(k, &all, "plan's keys");
-                diags.push(
-                    Diagnostic::error("plan-unknown-key", format!("unknown plan key `{k}`"))
-                        .at(kspan, "unknown")
-                        .help(help),
-                );
-            }
+            _ => match Producer::parse(k) {
+                Some(p) => plan.read_section(p, value.get_ref(), kspan, &join, &span, &mut diags),
+                None => {
+                    let mut all: Vec<&str> = KEYS.to_vec();
+                    all.extend(Producer::NAMES);
+                    all.extend(SECTIONS);
+                    let help = read::suggest(k, &all, "plan's keys");
+                    diags.push(
+                        Diagnostic::error("plan-unknown-key", format!("unknown plan key `{k}`"))
+                            .at(kspan, "unknown")
+                            .help(help),
+                    );
+                }
+            },
         }
     }
     // The sign-offs compare with this release's version and artifact, from their own sections.

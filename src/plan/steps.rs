@@ -2,6 +2,7 @@
 //! can have that is knowable before anything runs — a missing name, a command that does not
 //! exist, a folder that does not exist, an unknown producer — is found here.
 
+use super::producer::Producer;
 use super::read;
 use crate::diag::Diagnostic;
 use crate::span::Span;
@@ -17,8 +18,8 @@ pub enum Action {
         cwd: PathBuf,
         env: Vec<(String, String)>,
     },
-    /// One of gate's producers, by its plan section's name (`load`, `config`, …).
-    Producer(String),
+    /// One of gate's producers (`produce = "load"`, `"config"`, …).
+    Producer(Producer),
 }
 
 /// One validated step.
@@ -44,22 +45,6 @@ const KEYS: &[&str] = &[
     "timeout",
     "retries",
     "stop_on_failure",
-];
-
-/// The producers a step may run, by their plan section's name.
-pub const PRODUCERS: &[&str] = &[
-    "licenses",
-    "source",
-    "load",
-    "security",
-    "tests",
-    "config",
-    "data",
-    "monitoring",
-    "release",
-    "approvals",
-    "build",
-    "artifact",
 ];
 
 /// Words `sh` runs without a program on `PATH`.
@@ -227,8 +212,8 @@ fn one(
             return None;
         }
         (None, Some((p, pspan))) => {
-            if !PRODUCERS.contains(&p.as_str()) {
-                let help = read::suggest(&p, PRODUCERS, "producers");
+            let Some(producer) = Producer::parse(&p) else {
+                let help = read::suggest(&p, &Producer::NAMES, "producers");
                 diags.push(
                     Diagnostic::error(
                         "plan-value",
@@ -237,8 +222,9 @@ fn one(
                     .at(pspan, "unknown producer")
                     .help(help),
                 );
-            }
-            Action::Producer(p)
+                return None;
+            };
+            Action::Producer(producer)
         }
         (Some((run, rspan)), None) => {
             let dir = cwd
