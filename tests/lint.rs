@@ -200,3 +200,41 @@ fn check_reports_lints_as_warnings() {
     assert_eq!(clean["verdict"], "go");
     assert_eq!(clean_code, Some(0));
 }
+
+/// By default a waiver may run a calendar year ahead — the horizon evaluation warns past
+/// (`waiver-too-long`, tests/language.rs) — so across a leap year 366 days are still fine.
+#[test]
+fn the_default_horizon_is_a_calendar_year_as_evaluation_counts_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let policy = |until: &str| {
+        format!(
+            "policy \"p\"\n\nrule r: block {{\n  for pkg in licenses.packages\n  require pkg.license != none\n}}\n\nwaive r where pkg.name == \"ring\"\n  until {until}\n  by \"legal@example.com\"\n  because \"LEGAL-2\"\n"
+        )
+    };
+    let lint = |until: &str| {
+        std::fs::write(tmp.path().join("p.gate"), policy(until)).unwrap();
+        let out = gate(
+            tmp.path(),
+            &[
+                "lint",
+                "p.gate",
+                "--now",
+                "2028-01-01T12:00:00Z",
+                "--deny-warnings",
+            ],
+        );
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+        )
+    };
+    // 2028 is a leap year: 2029-01-01 is 366 days on, and exactly a year.
+    let (code, text) = lint("2029-01-01");
+    assert_eq!(code, Some(0), "{text}");
+    let (code, text) = lint("2029-01-02");
+    assert_eq!(code, Some(1), "{text}");
+    assert!(
+        text.contains("367 days from 2028-01-01: more than a year"),
+        "{text}"
+    );
+}

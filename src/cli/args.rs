@@ -328,9 +328,10 @@ pub struct LintArgs {
     /// The instant waivers are measured from, with an offset; default: now.
     #[arg(long, value_name = "DATETIME")]
     pub now: Option<String>,
-    /// A waiver may run at most this many days past `--now`.
-    #[arg(long, value_name = "N", default_value_t = 365)]
-    pub max_waiver_days: u32,
+    /// A waiver may run at most this many days past `--now` [default: a year, the horizon
+    /// `gate check` warns past]
+    #[arg(long, value_name = "N")]
+    pub max_waiver_days: Option<u32>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = LintFormat::Human)]
     pub format: LintFormat,

@@ -35,7 +35,7 @@ pub fn run(a: LintArgs) -> u8 {
     if !diags.iter().any(Diagnostic::is_error) {
         let opts = Options {
             today: Some(today),
-            max_waiver_days: i64::from(a.max_waiver_days),
+            max_waiver_days: a.max_waiver_days.map(i64::from),
             waivers: true,
             custom_namespaces: Vec::new(),
         };

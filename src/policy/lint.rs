@@ -43,8 +43,9 @@ use std::collections::HashMap;
 pub struct Options {
     /// The day waivers are measured from; without it the horizon and expiry lints are off.
     pub today: Option<Date>,
-    /// A waiver may run at most this many days past `today`.
-    pub max_waiver_days: i64,
+    /// A waiver may run at most this many days past `today`; `None`: a calendar year, the
+    /// horizon evaluation warns past (`waiver-too-long`), so `gate lint` and `gate check` agree.
+    pub max_waiver_days: Option<i64>,
     /// Run the waiver lints (off under `gate check`, where evaluation reports waivers).
     pub waivers: bool,
     /// Custom namespaces the run mounts: a `let` or binding of that name hides one.
@@ -55,7 +56,7 @@ impl Default for Options {
     fn default() -> Options {
         Options {
             today: None,
-            max_waiver_days: 365,
+            max_waiver_days: None,
             waivers: true,
             custom_namespaces: Vec::new(),
         }
@@ -107,23 +108,32 @@ pub fn lint(
     out
 }
 
-fn horizon(w: &ast::WaiveDecl, today: Date, max: i64, out: &mut Vec<Diagnostic>) {
+fn horizon(w: &ast::WaiveDecl, today: Date, max: Option<i64>, out: &mut Vec<Diagnostic>) {
     let Ok(span) = today.until(w.until) else {
         return;
     };
     let days = i64::from(span.get_days());
-    if days > max {
+    let (too_far, limit) = match max {
+        Some(max) => (days > max, format!("{max} days")),
+        None => (
+            today
+                .checked_add(jiff::Span::new().years(1))
+                .is_ok_and(|year| w.until > year),
+            "a year".to_string(),
+        ),
+    };
+    if too_far {
         out.push(
             Diagnostic::warning(
                 "lint-waiver-horizon",
                 format!(
-                    "this waiver runs until {}, {days} days from {today}: more than {max}",
+                    "this waiver runs until {}, {days} days from {today}: more than {limit}",
                     w.until
                 ),
             )
             .at(w.until_span, "too far ahead")
             .help(format!(
-                "set `until` at most {max} days ahead, and renew the waiver when it is reviewed"
+                "set `until` at most {limit} ahead, and renew the waiver when it is reviewed"
             )),
         );
     } else if days < 0 {
