@@ -168,10 +168,7 @@ fn read_entry(
         (None, None) => rule.clone(),
     };
     Some(Finding {
-        at: at.to_string(),
-        tool: "cargo-audit".into(),
         rule,
-        severity,
         score,
         message,
         reference,
@@ -179,7 +176,7 @@ fn read_entry(
         package: Some(name),
         installed,
         fixed_in: (!patched.is_empty()).then(|| patched.join(" or ")),
-        ..Finding::default()
+        ..Finding::new(at, "cargo-audit", severity)
     })
 }
 

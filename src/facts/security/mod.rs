@@ -46,8 +46,9 @@ impl Config {
     }
 }
 
-/// One finding of one scanner, with the JSON pointer of what it was read from.
-#[derive(Clone, Debug, Default, PartialEq)]
+/// One finding of one scanner, with the JSON pointer of what it was read from. Made only by
+/// [`Finding::new`], which takes the severity: there is no default one.
+#[derive(Clone, Debug, PartialEq)]
 pub struct Finding {
     pub at: String,
     pub tool: String,
@@ -71,6 +72,37 @@ pub struct Finding {
     pub score: Option<Decimal>,
     pub confidence: Option<String>,
     pub instances: Option<u64>,
+}
+
+impl Finding {
+    /// A finding of `tool` at `at` with its `severity`; everything else is filled in by the
+    /// reader.
+    pub fn new(at: &str, tool: &str, severity: Severity) -> Finding {
+        Finding {
+            at: at.to_string(),
+            tool: tool.to_string(),
+            rule: String::new(),
+            severity,
+            message: String::new(),
+            suppressed: false,
+            justification: None,
+            rule_name: None,
+            file: None,
+            line: None,
+            column: None,
+            end_line: None,
+            url: None,
+            cwe: None,
+            advisory: None,
+            package: None,
+            installed: None,
+            reference: None,
+            fixed_in: None,
+            score: None,
+            confidence: None,
+            instances: None,
+        }
+    }
 }
 
 /// One scan: a SARIF run, or a whole report of the other formats.

@@ -195,19 +195,17 @@ fn advisory(
         .and_then(J::as_str)
         .unwrap_or(package)
         .to_string();
+    let severity = sev?;
     Some(Finding {
-        at: at.to_string(),
-        tool: "npm audit".into(),
         message: title.unwrap_or_else(|| rule.clone()),
         rule,
-        severity: sev?,
         score,
         reference: url,
         cwe,
         advisory: ghsa,
         fixed_in: fixed_in.filter(|_| affected == package),
         package: Some(affected),
-        ..Finding::default()
+        ..Finding::new(at, "npm audit", severity)
     })
 }
 

@@ -401,13 +401,10 @@ fn read_result(f: &mut Fields, result: &J, at: &str, ctx: &RunCtx) -> Option<Fin
     let message = message(f, result, at, rule, ctx);
 
     let mut finding = Finding {
-        at: at.to_string(),
-        tool: ctx.tool.clone(),
         rule: id.clone(),
-        severity,
         score,
         message: message.unwrap_or_default(),
-        ..Finding::default()
+        ..Finding::new(at, &ctx.tool, severity)
     };
     if let Some(name) = rule
         .and_then(|r| r.value.get("name"))

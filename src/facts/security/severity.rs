@@ -5,10 +5,10 @@
 use rust_decimal::Decimal;
 use std::str::FromStr;
 
-/// facts.md's severity bands, lowest first.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
+/// facts.md's severity bands, lowest first. No default: every finding's severity comes from
+/// its scanner, never from a fallback that would file a critical finding as `info`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {
-    #[default]
     Info,
     Low,
     Medium,

@@ -124,11 +124,11 @@ fn read_item(
         return None;
     }
     let sev = severity(f, item, at);
+    // Without a severity the item is dropped at the end (`sev?`), after the rest of it has been
+    // read for its problems too; the stand-in below never leaves this function.
     let mut finding = Finding {
-        at: at.to_string(),
-        tool: "Trivy".into(),
         file,
-        ..Finding::default()
+        ..Finding::new(at, "Trivy", sev.unwrap_or(Severity::Critical))
     };
     match kind {
         "vulnerability" => {

@@ -133,11 +133,8 @@ fn read_alert(f: &mut Fields, alert: &J, at: &str, tool: &str) -> Option<Finding
     };
     let false_positive = confidence == Some(0);
     Some(Finding {
-        at: at.to_string(),
-        tool: tool.to_string(),
         rule: plugin.clone().unwrap_or_else(|| name.clone()),
         rule_name: plugin.is_some().then(|| name.clone()),
-        severity,
         message: name,
         suppressed: false_positive,
         justification: false_positive.then(|| "ZAP confidence 0: false positive".to_string()),
@@ -148,7 +145,7 @@ fn read_alert(f: &mut Fields, alert: &J, at: &str, tool: &str) -> Option<Finding
             .and_then(|c| CONFIDENCE.get(c))
             .map(|c| (*c).to_string()),
         instances: Some(instances.len() as u64),
-        ..Finding::default()
+        ..Finding::new(at, tool, severity)
     })
 }
 
