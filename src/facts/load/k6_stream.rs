@@ -229,15 +229,11 @@ impl K6 {
                 format!("`value` is not {what}: `{shown}`"),
             )
         };
-        name.clear();
-        if !p.tags.name.is_empty() {
+        if p.tags.name.is_empty() {
+            stream::request_name(name, p.tags.method, p.tags.url);
+        } else {
+            name.clear();
             name.extend_from_slice(p.tags.name);
-        } else if !p.tags.url.is_empty() {
-            name.extend_from_slice(p.tags.method);
-            if !p.tags.method.is_empty() {
-                name.push(b' ');
-            }
-            name.extend_from_slice(p.tags.url);
         }
         match p.metric {
             Metric::Duration => {

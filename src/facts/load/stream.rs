@@ -643,6 +643,19 @@ pub fn json_line(
     })
 }
 
+/// An endpoint named by its request, `METHOD URL` (just the URL without a method), into `name`;
+/// empty when there is no URL. k6 points without a `name` tag and vegeta results use it.
+pub fn request_name(name: &mut Vec<u8>, method: &[u8], url: &[u8]) {
+    name.clear();
+    if !url.is_empty() {
+        name.extend_from_slice(method);
+        if !method.is_empty() {
+            name.push(b' ');
+        }
+        name.extend_from_slice(url);
+    }
+}
+
 /// The 1-based character column of byte `at` in `line`.
 pub fn column(line: &[u8], at: usize) -> u64 {
     line.get(..at)

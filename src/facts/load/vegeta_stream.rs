@@ -124,14 +124,7 @@ impl Vegeta {
             && String::from_utf8_lossy(s.error)
                 .to_ascii_lowercase()
                 .contains("timeout");
-        name.clear();
-        if !s.url.is_empty() {
-            name.extend_from_slice(s.method);
-            if !s.method.is_empty() {
-                name.push(b' ');
-            }
-            name.extend_from_slice(s.url);
-        }
+        stream::request_name(name, s.method, s.url);
         let end = start.saturating_add(i64::try_from(ns).unwrap_or(i64::MAX));
         rec.sample(ns, Some((start, end)), name, failed, timeout);
     }
