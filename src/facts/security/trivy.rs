@@ -65,10 +65,21 @@ pub fn read(doc: &J) -> Result<Report, Vec<Coded>> {
         let base = ptr(&at, "ModifiedFindings");
         for (i, m) in f.array(result, &at, "ModifiedFindings").iter().enumerate() {
             let mat = ptr_i(&base, i);
-            let kind = m.get("Type").and_then(J::as_str).unwrap_or("");
-            if !matches!(kind, "vulnerability" | "misconfig" | "secret") {
-                continue;
-            }
+            // Trivy's `FindingType`s (pkg/types/finding.go); licenses are not security findings.
+            let kind = match m.get("Type").and_then(J::as_str) {
+                Some("vulnerability") => "vulnerability",
+                Some("misconfiguration") => "misconfig",
+                Some("secret") => "secret",
+                Some("license") => continue,
+                other => {
+                    let shown = other.map_or_else(|| "none".to_string(), |t| format!("`{t}`"));
+                    f.field(
+                        ptr(&mat, "Type"),
+                        format!("the modified finding's type is {shown}, not one Trivy writes"),
+                    );
+                    continue;
+                }
+            };
             let Some(item) = m.get("Finding") else {
                 f.field(mat, "the modified finding has no `Finding`");
                 continue;
@@ -207,6 +218,23 @@ mod tests {
     use serde_json::json;
 
     #[test]
+    fn a_modified_finding_of_an_unknown_type_is_an_error_not_skipped() {
+        let doc = json!({"SchemaVersion": 2, "Results": [{"Target": "x", "ModifiedFindings": [
+            {"Type": "misconfig", "Finding": {"ID": "DS026", "Severity": "LOW"}}]}]});
+        let Err(problems) = read(&doc) else {
+            panic!("read without error")
+        };
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(
+            problems[0]
+                .1
+                .message
+                .contains("the modified finding's type is `misconfig`"),
+            "{problems:?}"
+        );
+    }
+
+    #[test]
     fn vulnerabilities_misconfigurations_and_secrets() {
         let doc = json!({"SchemaVersion": 2, "CreatedAt": "2026-11-26T09:00:00.123456789Z",
         "ArtifactName": "app:1.0", "Trivy": {"Version": "0.58.1"},
@@ -223,7 +251,11 @@ mod tests {
             {"Target": "config.env", "Class": "secret", "Secrets": [
                 {"RuleID": "aws-access-key-id", "Title": "AWS Access Key ID", "Severity": "CRITICAL", "StartLine": 2, "EndLine": 2}],
              "ModifiedFindings": [{"Type": "vulnerability", "Status": "not_affected", "Statement": "not reachable",
-                "Finding": {"VulnerabilityID": "CVE-2024-0003", "PkgName": "x", "Severity": "LOW"}}]}
+                "Finding": {"VulnerabilityID": "CVE-2024-0003", "PkgName": "x", "Severity": "LOW"}},
+                {"Type": "misconfiguration", "Status": "ignored", "Source": ".trivyignore",
+                 "Finding": {"ID": "DS026", "Title": "no healthcheck", "Severity": "LOW", "Status": "FAIL"}},
+                {"Type": "license", "Status": "ignored",
+                 "Finding": {"Name": "GPL-3.0", "Severity": "HIGH"}}]}
         ]});
         let r = read(&doc).unwrap();
         let got: Vec<_> = r
@@ -253,6 +285,8 @@ mod tests {
                     false
                 ),
                 ("CVE-2024-0003", "low", Some("config.env"), None, true),
+                // Trivy calls them `misconfiguration` here (and `Misconfigurations` above).
+                ("DS026", "low", Some("config.env"), None, true),
             ]
         );
         assert_eq!(
