@@ -208,9 +208,9 @@ fn sniff(
         })
     {
         let layout = jtl::Jtl::header(first).map_err(|f| {
-            let mut p = Problem::at_line(f.line, f.column, &f.text, f.message);
-            p.help = f.help;
-            results::located_in_stream(f.code, jtl::WHAT, path, p, sources)
+            let line = f.line;
+            let (code, p) = f.into_problem(line);
+            results::located_in_stream(code, jtl::WHAT, path, p, sources)
         })?;
         let header =
             bom + first.len() as u64 + u64::from(complete && memchr::memchr(b'\n', body).is_some());
@@ -492,7 +492,7 @@ pub fn produce(
     // and executors that start iterations on no schedule never drop one: so in a k6 file the
     // metric's absence is k6 saying "none dropped", in every form it writes.
     for r in &mut reads {
-        if r.result.tool == "k6" && r.result.requests.dropped.is_none() {
+        if r.result.tool == Tool::K6.name() && r.result.requests.dropped.is_none() {
             r.result.requests.dropped = Some(0);
         }
     }

@@ -91,6 +91,13 @@ impl Found {
         self.help = Some(help.into());
         self
     }
+
+    /// The problem, at its line `line` of the file (its block's line numbers made the file's).
+    pub fn into_problem(self, line: u64) -> (&'static str, Problem) {
+        let mut p = Problem::at_line(line, self.column, &self.text, self.message);
+        p.help = self.help;
+        (self.code, p)
+    }
 }
 
 /// One format of raw stream.
@@ -558,11 +565,7 @@ fn finish(part: Shared, first_line: u64, too_long: bool) -> Outcome {
     found.truncate(LIMIT);
     let mut problems: Vec<(&'static str, Problem)> = found
         .into_iter()
-        .map(|(line, f)| {
-            let mut p = Problem::at_line(line, f.column, &f.text, f.message);
-            p.help = f.help;
-            (f.code, p)
-        })
+        .map(|(line, f)| f.into_problem(line))
         .collect();
     if too_long {
         more = false;
