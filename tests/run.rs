@@ -327,3 +327,41 @@ run = "touch after"
     std::thread::sleep(std::time::Duration::from_millis(200));
     assert!(!dir.path().join("finished").exists());
 }
+
+/// Mistakes in the command line's results flags and reports are refused before any step runs,
+/// and each is reported once.
+#[test]
+fn bad_flags_are_refused_before_anything_runs() {
+    let plan = "policy = \"policy.gate\"\n\n[[step]]\nname = \"canary\"\nrun = \"touch ran\"\n";
+    let dir = workspace(plan, STEPS_PASS);
+    let (out, report) = run_json(dir.path(), &["--load", "nosuchtool=x.json"]);
+    assert_eq!(out.status.code(), Some(2), "{report:#}");
+    assert!(
+        !dir.path().join("ran").exists(),
+        "a step ran before the flags were checked"
+    );
+    let errors = report["errors"].as_array().unwrap();
+    let about_load: Vec<_> = errors
+        .iter()
+        .filter(|e| e["message"].as_str().unwrap().contains("nosuchtool"))
+        .collect();
+    assert_eq!(about_load.len(), 1, "{errors:#?}");
+
+    let out = common::gate_in(
+        dir.path(),
+        &[
+            "run",
+            "--now",
+            NOW,
+            "--output",
+            "r.json",
+            "--output",
+            "json=r.json",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        !dir.path().join("ran").exists(),
+        "a step ran before --output was checked"
+    );
+}

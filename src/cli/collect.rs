@@ -119,6 +119,9 @@ pub struct Ran {
     pub facts: Facts,
     pub attempted: std::collections::BTreeSet<String>,
     pub errors: Vec<Diagnostic>,
+    /// The results flags as `gate run` read them before its steps (their mistakes are already
+    /// in `errors`, so they are not read, and reported, again).
+    pub results: Option<super::results::Configs>,
 }
 
 /// The plan: `--plan`, else `gate.toml` in the current folder when there is one.
@@ -153,12 +156,14 @@ pub fn collect_after(
     let mut attempted = std::collections::BTreeSet::from(["clock".to_string()]);
     let mut facts = Facts::default();
     let mut ran = std::collections::BTreeSet::new();
+    let mut read_results = None;
     let plan = match before {
         Some(r) => {
             errors = r.errors;
             attempted.extend(r.attempted);
             facts = r.facts;
             ran = r.producers;
+            read_results = r.results;
             Some(r.plan)
         }
         None => plan_path(args)
@@ -223,7 +228,8 @@ pub fn collect_after(
         // Producers, in the order of the staging sequence. A document mounted for the same
         // namespace stands in for its producer; one `gate run` already ran is not run again.
         let mounted = |n: &str| mounts.iter().any(|(m, _)| m == n);
-        let results = super::results::configs(&args.results, plan.as_ref(), &mut errors);
+        let results = read_results
+            .unwrap_or_else(|| super::results::configs(&args.results, plan.as_ref(), &mut errors));
         for p in Producer::ALL {
             if mounted(p.name()) || ran.contains(&p) {
                 continue;

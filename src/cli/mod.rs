@@ -379,11 +379,9 @@ impl CheckArgs {
     }
 }
 
-/// Writes the report of a decision; returns the exit code.
+/// Writes the report of a decision; returns the exit code. Conflicting `--output`s were refused
+/// before deciding (`run_check`, `run::run`).
 fn report_decision(decided: Decided, o: &Output) -> u8 {
-    if let Some(message) = &o.conflict {
-        return outputs::refuse(message, o);
-    }
     let Decided {
         sources,
         policy,

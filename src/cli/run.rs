@@ -27,6 +27,10 @@ pub fn run(a: RunArgs) -> u8 {
         progress::silence();
     }
     let output = a.output_args();
+    if let Some(message) = &output.conflict {
+        // Refused before any step runs, not after the whole sequence.
+        return super::outputs::refuse(message, &output);
+    }
     let mut sources = SourceMap::default();
     let Some(plan_path) = collect::plan_path(&a.sources) else {
         return refuse(
@@ -44,6 +48,9 @@ pub fn run(a: RunArgs) -> u8 {
         Err(d) => return refuse(d, sources, &output),
     };
     let mut problems = preflight(&a, &plan);
+    // The results flags (`--load`, `--junit`, …) are read once, now: a mistake in one is refused
+    // before the steps run.
+    let results = super::results::configs(&a.sources.results, Some(&plan), &mut problems);
     if let Some(policy) = a
         .policy
         .clone()
@@ -89,8 +96,8 @@ pub fn run(a: RunArgs) -> u8 {
         facts: Facts::default(),
         attempted: Default::default(),
         errors: problems,
+        results: None,
     };
-    let results = super::results::configs(&a.sources.results, Some(&plan), &mut ran.errors);
     let started = jiff::Timestamp::now();
     let clock = Instant::now();
     let total = plan.steps.len();
@@ -186,6 +193,7 @@ pub fn run(a: RunArgs) -> u8 {
     }
     ran.attempted
         .extend(["steps".to_string(), "pipeline".to_string()]);
+    ran.results = Some(results);
     let decided: Decided = decide_after(
         &a.sources,
         None,
