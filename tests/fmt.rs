@@ -213,3 +213,22 @@ fn strings_with_other_escape_spellings_are_formatted() {
     let out = gate(dir.path(), &["fmt", "--check", "esc.gate"]);
     assert_eq!(out.status.code(), Some(0));
 }
+
+/// A folder without a policy, or a path that is not there, is an error: formatting nothing is
+/// not a pass.
+#[test]
+fn nothing_to_format_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("empty")).unwrap();
+    let out = gate(dir.path(), &["fmt", "--check", "empty"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("no policy files (`*.gate`) under `empty`"),
+        "{err}"
+    );
+    let out = gate(dir.path(), &["fmt", "--check", "missing"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("cannot read `missing`"), "{err}");
+}

@@ -2,7 +2,7 @@
 //!
 //! Exit codes: 0 every file formatted (or, with `--check`, already canonical); 1 with `--check`
 //! when a file would change; 2 when a file cannot be read or does not parse — that file is never
-//! written, the others still are.
+//! written, the others still are — or when a path holds no policy at all.
 
 use super::args::{Color, FmtArgs};
 use super::{eprint, out, use_color};
@@ -21,13 +21,21 @@ pub fn run(a: FmtArgs) -> u8 {
     let mut files = Vec::new();
     let mut failed = false;
     for root in &roots {
-        if root.is_dir() {
-            collect(root, &mut files);
-        } else if root.exists() {
-            files.push(root.clone());
-        } else {
-            eprint(&format!("error: `{}` does not exist\n", root.display()));
-            failed = true;
+        let before = files.len();
+        match super::walk::find(root, ".gate", &Path::to_path_buf, &mut files) {
+            // A folder without a policy is a mistake (a wrong path), not a formatted tree.
+            Ok(()) if files.len() == before => {
+                eprint(&format!(
+                    "error: no policy files (`*.gate`) under `{}`\n",
+                    root.display()
+                ));
+                failed = true;
+            }
+            Ok(()) => {}
+            Err(m) => {
+                eprint(&format!("error: {m}\n"));
+                failed = true;
+            }
         }
     }
     let color = use_color(Color::Auto, std::io::stderr().is_terminal());
@@ -86,31 +94,6 @@ pub fn run(a: FmtArgs) -> u8 {
         1
     } else {
         0
-    }
-}
-
-/// Every `*.gate` file under `dir`, sorted, skipping hidden folders and `target`.
-fn collect(dir: &Path, files: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let mut paths: Vec<PathBuf> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
-    paths.sort();
-    for path in paths {
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let Ok(meta) = std::fs::symlink_metadata(&path) else {
-            continue;
-        };
-        if meta.is_dir() {
-            if !name.starts_with('.') && name != "target" {
-                collect(&path, files);
-            }
-        } else if meta.is_file() && name.ends_with(".gate") {
-            files.push(path);
-        }
     }
 }
 

@@ -10,6 +10,7 @@ mod policy_test;
 mod progress;
 mod results;
 mod run;
+mod walk;
 
 use args::{
     CheckArgs, CheckFormat, Cli, Color, Command, ExplainArgs, FactsArgs, InventoryArgs,

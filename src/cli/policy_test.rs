@@ -63,7 +63,7 @@ pub fn run(a: TestArgs) -> u8 {
     };
     let mut files = Vec::new();
     for p in &paths {
-        if let Err(m) = find(p, &mut files) {
+        if let Err(m) = super::walk::find(p, ".test.toml", &normalize, &mut files) {
             eprint(&format!("error: {m}\n"));
             return 2;
         }
@@ -145,50 +145,6 @@ pub fn run(a: TestArgs) -> u8 {
     } else {
         0
     }
-}
-
-/// `*.test.toml` files: a file as given, or a folder searched recursively (hidden folders and
-/// `target/` skipped), in a stable order.
-fn find(path: &Path, found: &mut Vec<PathBuf>) -> Result<(), String> {
-    let meta = std::fs::metadata(path).map_err(|e| {
-        format!(
-            "cannot read `{}`: {}",
-            path.display(),
-            gate::diag::io_reason(&e)
-        )
-    })?;
-    if meta.is_file() {
-        found.push(path.to_path_buf());
-        return Ok(());
-    }
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(path)
-        .map_err(|e| {
-            format!(
-                "cannot read `{}`: {}",
-                path.display(),
-                gate::diag::io_reason(&e)
-            )
-        })?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .collect();
-    entries.sort();
-    for p in entries {
-        let name = p
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let Ok(ft) = std::fs::symlink_metadata(&p).map(|m| m.file_type()) else {
-            continue;
-        };
-        if ft.is_dir() {
-            if !name.starts_with('.') && name != "target" {
-                find(&p, found)?;
-            }
-        } else if ft.is_file() && name.ends_with(".test.toml") {
-            found.push(normalize(&p));
-        }
-    }
-    Ok(())
 }
 
 fn problems(diags: &[Diagnostic], sources: &SourceMap) -> Vec<Problem> {
