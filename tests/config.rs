@@ -358,3 +358,21 @@ fn a_file_that_does_not_parse_is_located_and_shows_no_secret() {
         assert_no_secret(&String::from_utf8_lossy(&out.stdout));
     }
 }
+
+/// Two files that set nothing have no differences, and would pass: each is an error instead.
+#[test]
+fn a_configuration_that_sets_nothing_is_an_error() {
+    let tmp = setup(
+        "[config]\nstaging = \"s.toml\"\nproduction = \"p.yaml\"\n",
+        &[("s.toml", "# exported by the deploy step\n"), ("p.yaml", "")],
+    );
+    let (out, _) = facts(tmp.path(), "gate.toml");
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(
+        err.contains("the staging configuration `s.toml` sets nothing to compare")
+            && err.contains("the production configuration `p.yaml` sets nothing to compare"),
+        "{err}"
+    );
+    assert!(err.contains("config-empty"), "{err}");
+}

@@ -289,7 +289,7 @@ fn side(
         });
     };
     let text = read(side, what)?;
-    flatten::flatten(&text, format).map_err(|f| {
+    let flat = flatten::flatten(&text, format).map_err(|f| {
         let plan_words: Vec<String> = config
             .secret_keys
             .iter()
@@ -316,7 +316,21 @@ fn side(
             d = d.also(at, "named here");
         }
         d
-    })
+    })?;
+    if flat.is_empty() {
+        // Two files that set nothing have no drift, and would pass: a file without a setting is
+        // evidence of nothing (a failed export, a wrong path in the step that writes it).
+        let d = Diagnostic::error(
+            "config-empty",
+            format!("the {what} configuration `{name}` sets nothing to compare"),
+        )
+        .help("check the step that writes it: it is empty, or holds only comments or empty tables");
+        return Err(match side.at {
+            Some(at) => d.at(at, "named here"),
+            None => d,
+        });
+    }
+    Ok(flat)
 }
 
 /// Runs the producer.
