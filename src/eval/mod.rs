@@ -556,8 +556,7 @@ impl<'a> Ctx<'a> {
                 ));
             }
             if let Some(today) = today
-                && let Ok(limit) = today.checked_add(jiff::Span::new().years(1))
-                && w.until > limit
+                && waiver_too_long(today, w.until)
             {
                 findings.push(note(
                             FindingKind::WaiverTooLong,
@@ -890,6 +889,14 @@ impl<'a> Ctx<'a> {
             origin: self.namespaces.get(ns).copied().flatten()?.origin.clone(),
         })
     }
+}
+
+/// Does a waiver until `until` run more than a calendar year past `today`? Waivers should be
+/// reviewed at least yearly; `gate lint` warns by the same rule (`lint-waiver-horizon`).
+pub fn waiver_too_long(today: Date, until: Date) -> bool {
+    today
+        .checked_add(jiff::Span::new().years(1))
+        .is_ok_and(|limit| until > limit)
 }
 
 /// Is a waiver until `until` in force at `now`? Until the start of the next day, in the

@@ -116,9 +116,7 @@ fn horizon(w: &ast::WaiveDecl, today: Date, max: Option<i64>, out: &mut Vec<Diag
     let (too_far, limit) = match max {
         Some(max) => (days > max, format!("{max} days")),
         None => (
-            today
-                .checked_add(jiff::Span::new().years(1))
-                .is_ok_and(|year| w.until > year),
+            crate::eval::waiver_too_long(today, w.until),
             "a year".to_string(),
         ),
     };
