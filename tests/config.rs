@@ -364,7 +364,10 @@ fn a_file_that_does_not_parse_is_located_and_shows_no_secret() {
 fn a_configuration_that_sets_nothing_is_an_error() {
     let tmp = setup(
         "[config]\nstaging = \"s.toml\"\nproduction = \"p.yaml\"\n",
-        &[("s.toml", "# exported by the deploy step\n"), ("p.yaml", "")],
+        &[
+            ("s.toml", "# exported by the deploy step\n"),
+            ("p.yaml", ""),
+        ],
     );
     let (out, _) = facts(tmp.path(), "gate.toml");
     assert_eq!(out.status.code(), Some(2));

@@ -155,8 +155,10 @@ pub fn unpinned_in(doc: &DeTable, file: &Path, line_of: &dyn Fn(usize) -> usize)
     out
 }
 
-/// The workspace's manifests: the root first, then its members (sorted).
-fn members(root: &Path, doc: &DeTable) -> Vec<PathBuf> {
+/// The workspace's members' manifests (sorted). A member named outright without a `Cargo.toml`,
+/// or a pattern that is not a glob, is an error, as it is to cargo: a member left out would
+/// leave its dependencies unchecked.
+fn members(root: &Path, doc: &DeTable, errors: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
     let list = |key: &str| -> Vec<String> {
         doc.get("workspace")
             .and_then(|w| w.get_ref().get(key))
@@ -177,11 +179,26 @@ fn members(root: &Path, doc: &DeTable) -> Vec<PathBuf> {
     let mut out = Vec::new();
     for pattern in list("members") {
         let full = root.join(&pattern);
+        let shown_root = root.join("Cargo.toml").display().to_string();
         let found: Vec<PathBuf> = if pattern.contains(['*', '?', '[']) {
-            glob::glob(&full.to_string_lossy())
-                .map(|paths| paths.filter_map(Result::ok).collect())
-                .unwrap_or_default()
+            match glob::glob(&full.to_string_lossy()) {
+                Ok(paths) => paths.filter_map(Result::ok).collect(),
+                Err(e) => {
+                    errors.push(Diagnostic::error(
+                        "build-input",
+                        format!("the workspace `{shown_root}` lists the member pattern `{pattern}`, which is not a glob: {}", e.msg),
+                    ));
+                    continue;
+                }
+            }
         } else {
+            if !full.join("Cargo.toml").is_file() {
+                errors.push(Diagnostic::error(
+                    "build-input",
+                    format!("the workspace `{shown_root}` lists the member `{pattern}`, which has no `Cargo.toml`"),
+                ).help("cargo refuses such a workspace too: fix `[workspace] members`"));
+                continue;
+            }
             vec![full]
         };
         for dir in found {
@@ -196,26 +213,33 @@ fn members(root: &Path, doc: &DeTable) -> Vec<PathBuf> {
     out
 }
 
-/// The nearest manifest at or above `manifest` that declares `[workspace]`.
-fn workspace_root(manifest: &Path, doc: &DeTable) -> PathBuf {
+/// The nearest manifest at or above `manifest` that declares `[workspace]`. A manifest on the
+/// way up that cannot be read or parsed is an error (cargo stops there too): skipping it could
+/// take a member for its own workspace and miss the root's `[workspace.dependencies]`.
+fn workspace_root(
+    manifest: &Path,
+    doc: &DeTable,
+    read: &mut dyn FnMut(&Path) -> Result<std::sync::Arc<str>, Diagnostic>,
+) -> Result<PathBuf, Diagnostic> {
     let own = manifest
         .parent()
         .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
     if doc.get("workspace").is_some() {
-        return own;
+        return Ok(own);
     }
     let mut dir = own.parent();
     while let Some(d) = dir {
         let candidate = d.join("Cargo.toml");
-        if let Ok(text) = std::fs::read_to_string(&candidate)
-            && let Ok(t) = DeTable::parse(&text)
-            && t.get_ref().get("workspace").is_some()
-        {
-            return d.to_path_buf();
+        if candidate.is_file() {
+            // `read` checks the syntax, with a located error.
+            let text = read(&candidate)?;
+            if DeTable::parse(&text).is_ok_and(|t| t.get_ref().get("workspace").is_some()) {
+                return Ok(d.to_path_buf());
+            }
         }
         dir = d.parent();
     }
-    own
+    Ok(own)
 }
 
 fn tool_version(tool: &str, dir: &Path) -> Option<String> {
@@ -316,7 +340,10 @@ pub fn produce(
             "the manifest parsed once",
         )]);
     };
-    let root = workspace_root(&manifest, doc.get_ref());
+    let root = workspace_root(&manifest, doc.get_ref(), &mut |p| {
+        read(p, None, sources).map(|(_, text)| text)
+    })
+    .map_err(|d| vec![d])?;
     let root_manifest = root.join("Cargo.toml");
     let mut errors = Vec::new();
     let mut unpinned = Vec::new();
@@ -341,7 +368,7 @@ pub fn produce(
     if let Some((rfile, rtext)) = &root_read {
         scan(*rfile, rtext, &root_manifest, sources);
         if let Ok(rdoc) = DeTable::parse(rtext) {
-            manifests.extend(members(&root, rdoc.get_ref()));
+            manifests.extend(members(&root, rdoc.get_ref(), &mut errors));
         }
     }
     if !manifests.contains(&manifest) {
@@ -414,7 +441,50 @@ pub fn produce(
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used, clippy::panic)]
     use super::*;
+
+    /// `produce` on the manifest `rel` of a tree of `files`: its errors' messages.
+    fn errors(files: &[(&str, &str)], rel: &str) -> Vec<String> {
+        let tmp = tempfile::tempdir().unwrap();
+        for (name, text) in files {
+            let path = tmp.path().join(name);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        let config = Config {
+            dir: tmp.path().join(rel).parent().unwrap().to_path_buf(),
+            at: None,
+            manifest: None,
+        };
+        match produce(&config, &mut SourceMap::default()) {
+            Ok(_) => Vec::new(),
+            Err(ds) => ds.into_iter().map(|d| d.message).collect(),
+        }
+    }
+
+    #[test]
+    fn a_workspace_that_cannot_be_read_whole_is_an_error() {
+        let member = "[package]\nname = \"m\"\nversion = \"1.0.0\"\n\n[dependencies]\nx = { workspace = true }\n";
+        // A broken manifest above the member: it may be the workspace root, so it is not skipped.
+        let got = errors(
+            &[("Cargo.toml", "[workspace\n"), ("m/Cargo.toml", member)],
+            "m/Cargo.toml",
+        );
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert!(got[0].contains("is not valid TOML"), "{got:?}");
+        // A member named outright that is not there.
+        let root = "[workspace]\nmembers = [\"m\", \"gone\"]\n";
+        let got = errors(
+            &[("Cargo.toml", root), ("m/Cargo.toml", member)],
+            "m/Cargo.toml",
+        );
+        assert!(
+            got.iter()
+                .any(|m| m.contains("lists the member `gone`, which has no `Cargo.toml`")),
+            "{got:?}"
+        );
+    }
 
     fn reasons(text: &str) -> Vec<(String, String, usize)> {
         let Ok(doc) = DeTable::parse(text) else {
