@@ -31,18 +31,6 @@ fn string_end(b: &[u8], i: usize) -> Option<usize> {
     }
 }
 
-/// Does the string at `i..end` (quotes included) spell `key`?
-fn key_is(b: &[u8], i: usize, end: usize, key: &str) -> bool {
-    let raw = b.get(i + 1..end - 1).unwrap_or(&[]);
-    if !raw.contains(&b'\\') {
-        return raw == key.as_bytes();
-    }
-    std::str::from_utf8(b.get(i..end).unwrap_or(&[]))
-        .ok()
-        .and_then(|s| serde_json::from_str::<String>(s).ok())
-        .is_some_and(|s| s == key)
-}
-
 /// The end of the value starting at `i`. Iterative, so nesting depth costs no stack.
 fn skip_value(b: &[u8], i: usize) -> Option<usize> {
     let mut depth = 0usize;
@@ -92,11 +80,46 @@ fn elements(b: &[u8], i: usize) -> Option<Vec<usize>> {
     }
 }
 
-/// Locates many pointers in one document quickly: the element offsets of each array walked are
-/// kept, so a thousand witnesses in one list cost one pass over it, not a thousand.
+/// The members of the object at `i`: each key (the first of a repeated one wins) and where its
+/// value starts.
+fn members(b: &[u8], i: usize) -> Option<HashMap<String, usize>> {
+    let mut out = HashMap::new();
+    let mut j = skip_ws(b, i + 1);
+    if *b.get(j)? == b'}' {
+        return Some(out);
+    }
+    loop {
+        if *b.get(j)? != b'"' {
+            return None;
+        }
+        let end = string_end(b, j)?;
+        let raw = b.get(j + 1..end - 1)?;
+        let key = if raw.contains(&b'\\') {
+            serde_json::from_slice::<String>(b.get(j..end)?).ok()?
+        } else {
+            String::from_utf8(raw.to_vec()).ok()?
+        };
+        j = skip_ws(b, end);
+        if *b.get(j)? != b':' {
+            return None;
+        }
+        j = skip_ws(b, j + 1);
+        out.entry(key).or_insert(j);
+        j = skip_ws(b, skip_value(b, j)?);
+        match *b.get(j)? {
+            b',' => j = skip_ws(b, j + 1),
+            _ => return Some(out),
+        }
+    }
+}
+
+/// Locates many pointers in one document quickly: the element offsets of each array and the
+/// member offsets of each object walked are kept, so a thousand witnesses in one list (or keys
+/// in one object) cost one pass over it, not a thousand.
 #[derive(Default)]
 pub struct Locator {
     arrays: HashMap<usize, Vec<usize>>,
+    objects: HashMap<usize, HashMap<String, usize>>,
     /// Offsets of pointer prefixes already resolved (`/packages`).
     prefixes: HashMap<String, usize>,
 }
@@ -129,27 +152,10 @@ impl Locator {
             let token = unescape(token);
             match b.get(i)? {
                 b'{' => {
-                    i = skip_ws(b, i + 1);
-                    loop {
-                        if *b.get(i)? != b'"' {
-                            return None;
-                        }
-                        let end = string_end(b, i)?;
-                        let found = key_is(b, i, end, &token);
-                        i = skip_ws(b, end);
-                        if *b.get(i)? != b':' {
-                            return None;
-                        }
-                        i = skip_ws(b, i + 1);
-                        if found {
-                            break;
-                        }
-                        i = skip_ws(b, skip_value(b, i)?);
-                        match b.get(i)? {
-                            b',' => i = skip_ws(b, i + 1),
-                            _ => return None,
-                        }
+                    if let std::collections::hash_map::Entry::Vacant(e) = self.objects.entry(i) {
+                        e.insert(members(b, i)?);
                     }
+                    i = *self.objects.get(&i)?.get(token.as_ref() as &str)?;
                 }
                 b'[' => {
                     let index: usize = token.parse().ok()?;
@@ -184,6 +190,21 @@ mod tests {
         assert_eq!(&text[at..at + 1], "2");
         assert_eq!(locate(text, "/zzz"), None);
         assert_eq!(locate(text, "/a/b/7"), None);
+    }
+
+    #[test]
+    fn many_keys_of_one_object_and_a_repeated_key() {
+        let keys: Vec<String> = (0..500).map(|i| format!("\"k{i}\": {i}")).collect();
+        let text = format!("{{{}, \"k7\": \"again\"}}", keys.join(", "));
+        let mut locator = Locator::default();
+        for i in [499, 0, 250] {
+            let at = locator.locate(&text, &format!("/k{i}")).unwrap_or(0);
+            assert!(text[at..].starts_with(&i.to_string()), "k{i}");
+        }
+        // The first of a repeated key, as before the members were cached.
+        let at = locator.locate(&text, "/k7").unwrap_or(0);
+        assert!(text[at..].starts_with('7'));
+        assert_eq!(locator.locate(&text, "/k500"), None);
     }
 
     #[test]

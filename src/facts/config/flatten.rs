@@ -204,27 +204,44 @@ pub fn flatten(text: &str, format: Format) -> Result<Flat, Failure> {
 struct Lines<'a> {
     text: &'a str,
     starts: Vec<usize>,
+    /// The last offset turned into a column, and its column: keys are located in file order,
+    /// so on a long line (minified JSON) each column is counted on from the one before.
+    last: std::cell::Cell<(usize, usize)>,
 }
 
 impl<'a> Lines<'a> {
     fn new(text: &'a str) -> Lines<'a> {
         let mut starts = vec![0];
         starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
-        Lines { text, starts }
+        Lines {
+            text,
+            starts,
+            last: std::cell::Cell::new((0, 1)),
+        }
     }
 
     fn at(&self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.text.len());
+        let (line, start) = self.line_of(offset);
+        let (last, last_column) = self.last.get();
+        let (from, base) = if last >= start && last <= offset {
+            (last, last_column)
+        } else {
+            (start, 1)
+        };
+        let column = base + self.text.get(from..offset).map_or(0, |s| s.chars().count());
+        self.last.set((offset, column));
+        (line + 1, column)
+    }
+
+    /// The 0-based line holding `offset`, and where that line starts.
+    fn line_of(&self, offset: usize) -> (usize, usize) {
         let offset = offset.min(self.text.len());
         let line = match self.starts.binary_search(&offset) {
             Ok(i) => i,
             Err(i) => i.saturating_sub(1),
         };
-        let start = self.starts.get(line).copied().unwrap_or(0);
-        let column = self
-            .text
-            .get(start..offset)
-            .map_or(1, |s| s.chars().count() + 1);
-        (line + 1, column)
+        (line, self.starts.get(line).copied().unwrap_or(0))
     }
 }
 
@@ -393,6 +410,28 @@ fn json_flat(text: &str) -> Result<Flat, Failure> {
         })
     }
 
+    /// Where the key of the member whose value starts at the end of `before` starts (its
+    /// opening quote): found backwards, so its cost is the key's length, not the line's.
+    fn key_before(before: &str) -> Option<usize> {
+        let b = before
+            .trim_end()
+            .strip_suffix(':')?
+            .trim_end()
+            .strip_suffix('"')?;
+        let bytes = b.as_bytes();
+        let mut i = bytes.len();
+        while i > 0 {
+            i -= 1;
+            if bytes[i] == b'"' {
+                let escapes = bytes[..i].iter().rev().take_while(|c| **c == b'\\').count();
+                if escapes % 2 == 0 {
+                    return Some(i);
+                }
+            }
+        }
+        None
+    }
+
     struct Walk<'a> {
         text: &'a str,
         lines: Lines<'a>,
@@ -402,19 +441,17 @@ fn json_flat(text: &str) -> Result<Flat, Failure> {
 
     impl Walk<'_> {
         fn at(&mut self, pointer: &str) -> (usize, usize) {
-            let offset = self.locator.locate(self.text, pointer).unwrap_or(0);
-            // The pointer locates the value; its key is on the same line, before it.
-            let (line, column) = self.lines.at(offset);
-            let start = self.text[..offset.min(self.text.len())]
-                .rfind('\n')
-                .map_or(0, |n| n + 1);
-            let key = self.text[start..offset.min(self.text.len())].find('"');
-            match key {
-                Some(k) if !pointer.ends_with(|c: char| c.is_ascii_digit()) => {
-                    (line, self.text[start..start + k].chars().count() + 1)
-                }
-                _ => (line, column),
-            }
+            let offset = self
+                .locator
+                .locate(self.text, pointer)
+                .unwrap_or(0)
+                .min(self.text.len());
+            // The pointer locates the value; a member's key stands just before it (`"key": `),
+            // and the finding points at the key.
+            let key = (!pointer.ends_with(|c: char| c.is_ascii_digit()))
+                .then(|| key_before(self.text.get(..offset).unwrap_or_default()))
+                .flatten();
+            self.lines.at(key.unwrap_or(offset))
         }
 
         fn walk(
