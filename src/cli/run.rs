@@ -355,10 +355,6 @@ fn slug(name: &str) -> String {
     }
 }
 
-fn ns_value(name: &str, doc: &serde_json::Value) -> Result<gate::value::Value, Vec<Diagnostic>> {
-    json::produced(name, doc)
-}
-
 /// The `steps` and `pipeline` namespaces.
 fn sequence_facts(
     steps: &[Step],
@@ -389,8 +385,8 @@ fn sequence_facts(
         .iter()
         .filter(|o| matches!(o.status, Status::Failed | Status::TimedOut))
         .count();
-    let steps_value = ns_value("steps", &serde_json::Value::Array(list))?;
-    let pipeline_value = ns_value(
+    let steps_value = json::produced("steps", &serde_json::Value::Array(list))?;
+    let pipeline_value = json::produced(
         "pipeline",
         &json!({
             "cycle_time": ms(elapsed),

@@ -20,7 +20,7 @@
 //! Every problem in the sign-off file — a missing or unknown field, a datetime without an
 //! offset, a subject that is neither a version nor a digest — is an error located in it.
 
-use super::release::{read_toml, resolve_version, typed};
+use super::release::{read_toml, resolve_version};
 use super::{Namespace, Origin, shown};
 use crate::diag::{Diagnostic, suggestion};
 use crate::span::{SourceMap, Span};
@@ -219,7 +219,7 @@ pub fn produce(
         return Err(errors);
     }
     let count = records.len();
-    let value = typed("approvals", &serde_json::Value::Array(records))?;
+    let value = super::json::produced("approvals", &serde_json::Value::Array(records))?;
     Ok((
         Namespace {
             value,

@@ -2,7 +2,6 @@
 //! bytes (facts.md, `artifact`). The file is streamed in 1 MiB chunks, so its size does not
 //! matter. A missing file or a directory is an error located at the plan entry.
 
-use super::release::typed;
 use super::{Namespace, Origin, shown};
 use crate::diag::{Diagnostic, io_reason};
 use crate::span::{SourceMap, Span};
@@ -98,7 +97,7 @@ pub fn produce(
         "digest": digest,
         "size": size,
     });
-    let value = typed("artifact", &doc)?;
+    let value = super::json::produced("artifact", &doc)?;
     Ok((
         Namespace {
             value,

@@ -16,7 +16,7 @@
 //! workspace root (so rustup honours its `rust-toolchain.toml`); either is none when it cannot
 //! run. `pinned` is the channel of `rust-toolchain.toml` (or the legacy `rust-toolchain`).
 
-use super::release::{git, read_toml, typed, work_tree};
+use super::release::{git, read_toml, work_tree};
 use super::{Namespace, Origin, shown};
 use crate::diag::Diagnostic;
 use crate::span::{FileId, SourceMap, Span};
@@ -423,7 +423,7 @@ pub fn produce(
             "pinned": pinned.map(|(c, _)| c),
         },
     });
-    let value = typed("build", &doc)?;
+    let value = super::json::produced("build", &doc)?;
     Ok((
         Namespace {
             value,

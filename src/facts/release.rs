@@ -584,7 +584,7 @@ pub fn produce(
         "changelog_entry": changelog_entry,
         "rollback_doc": rollback_doc,
     });
-    let value = typed("release", &doc)?;
+    let value = json::produced("release", &doc)?;
     let what = format!(
         "the release producer, version from {}{}",
         from.describe(),
@@ -604,14 +604,6 @@ pub fn produce(
         },
         diags,
     ))
-}
-
-/// A producer's document as the namespace `name`; a mismatch is gate's own bug.
-pub(crate) fn typed(
-    name: &str,
-    doc: &serde_json::Value,
-) -> Result<crate::value::Value, Vec<Diagnostic>> {
-    json::produced(name, doc)
 }
 
 #[cfg(test)]
