@@ -303,6 +303,10 @@ const COVERED_ELSEWHERE: &[(&str, &str)] = &[
     ),
     ("approvals-type", "sequence_inputs.rs: `who = 3`"),
     (
+        "build-input",
+        "facts::build unit tests: a broken manifest above the crate, a member without `Cargo.toml`",
+    ),
+    (
         "approvals-missing",
         "sequence_inputs.rs: a sign-off without `who`",
     ),
